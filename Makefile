@@ -1,0 +1,61 @@
+# mod_pamps: `make run` to try it, `make test` to check it.
+APXS    ?= apxs
+CC      ?= gcc
+PORT    ?= 8080
+DATA_DIR ?= $(CURDIR)/var
+PYTHON  ?= /usr/bin/python3
+
+BUILD   := build
+MODULE  := .libs/mod_pamps.so
+SOURCES := mod_pamps.c $(wildcard src/*.c) $(BUILD)/pamps_migrations.c
+HEADERS := $(wildcard include/*.h)
+WARN    := -Wall -Wextra -Werror
+LIBS    := -ljwt -ljansson -largon2
+
+# the parts that know nothing of httpd, linked alone by the unit tests
+CORE    := src/pamps_time.c src/pamps_validate.c src/pamps_json.c src/pamps_route.c \
+           src/pamps_token.c src/pamps_password.c src/pamps_views.c
+APR_CFLAGS := $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
+APR_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 2>/dev/null)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps run test unit e2e install clean
+
+all: $(MODULE)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/pamps_migrations.c: scripts/embed_sql.sh $(wildcard sql/*/*.sql)
+	@mkdir -p $(BUILD)
+	sh scripts/embed_sql.sh sql > $@.tmp && mv $@.tmp $@
+
+$(MODULE): $(SOURCES) $(HEADERS)
+	$(APXS) -c -I include $(addprefix -Wc$(comma),$(WARN)) $(LIBS) -o mod_pamps.so $(SOURCES)
+
+comma := ,
+
+$(BUILD)/test_%: tests/unit/test_%.c $(CORE) $(HEADERS)
+	@mkdir -p $(BUILD)
+	$(CC) $(WARN) -g -I include $(APR_CFLAGS) -o $@ $< $(CORE) $(APR_LIBS) $(LIBS) -lcmocka
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
+
+e2e: $(MODULE)
+	$(PYTHON) -m pytest -q tests/e2e
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) e2e
+
+run: deps $(MODULE)
+	@sh scripts/run.sh "$(CURDIR)" "$(CURDIR)/$(MODULE)" "$(PORT)" "$(abspath $(DATA_DIR))"
+
+install: $(MODULE)
+	$(APXS) -i -n pamps $(MODULE)
+	install -m 644 conf/pamps.load /etc/apache2/mods-available/pamps.load
+	install -m 644 conf/pamps.conf /etc/apache2/mods-available/pamps.conf
+
+clean:
+	rm -rf $(BUILD) .libs src/.libs *.lo *.la *.slo *.o src/*.lo src/*.la src/*.slo src/*.o

@@ -1,0 +1,26 @@
+/* Account operations shared by the auth, /users/me and admin handlers. */
+#ifndef PAMPS_ACCOUNT_H
+#define PAMPS_ACCOUNT_H
+
+#include "pamps.h"
+
+/* name, bio, avatar: optional, null clears */
+#define PAMPS_PROFILE_NFIELDS 3
+extern const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS];
+
+/* Sends the user's own view (with counts) with the given status; 201 adds
+ * a Location header. */
+int pamps_send_own_view(pamps_req *req, int status, const char *user_id);
+
+/* Deletes the account in one transaction: tasks, likes, follows,
+ * memberships, tokens and posts go; others' replies to the posts stay with
+ * parent_id null. */
+pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id);
+
+/* Issues an access/refresh pair (the refresh token recorded in the database,
+ * in rotation chain family, or a new chain when NULL) as the login response
+ * body. Returns NULL with *st set on failure. */
+json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
+                               const char *family, pamps_db_status *st);
+
+#endif

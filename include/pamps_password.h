@@ -1,0 +1,22 @@
+/* argon2id password hashing (libargon2). */
+#ifndef PAMPS_PASSWORD_H
+#define PAMPS_PASSWORD_H
+
+#include <apr_pools.h>
+
+typedef struct {
+    unsigned memory_kib;
+    unsigned iterations;
+    unsigned parallelism;
+} pamps_argon2_cost;
+
+/* Returns the encoded hash ($argon2id$...) in p, or NULL on failure. */
+char *pamps_password_hash(apr_pool_t *p, const pamps_argon2_cost *cost,
+                          const char *password);
+
+/* 1 when password matches encoded; the comparison is constant-time. A NULL
+ * encoded still spends one hash, so unknown users cost as much as known. */
+int pamps_password_verify(apr_pool_t *p, const pamps_argon2_cost *cost,
+                          const char *encoded, const char *password);
+
+#endif

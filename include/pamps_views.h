@@ -1,0 +1,37 @@
+/* Rows as the database helpers return them, and the JSON views API.md
+ * defines for them. Plain C and jansson: unit tests link this alone. */
+#ifndef PAMPS_VIEWS_H
+#define PAMPS_VIEWS_H
+
+#include <jansson.h>
+
+typedef struct {
+    int ncols;
+    const char **col;             /* NULL for SQL NULL */
+} pamps_row;
+
+typedef struct {
+    int nrows;
+    pamps_row *rows;
+} pamps_rows;
+
+long long pamps_col_int(const pamps_row *row, int i);
+int pamps_col_bool(const pamps_row *row, int i);   /* 1/0 (SQLite), t/f (PostgreSQL) */
+
+/* Sets key to the canonical RFC 3339 form of a database timestamp. */
+void pamps_json_set_time(json_t *obj, const char *key, const char *db_text);
+
+/* Column layouts (see pamps_sql.h):
+ *   public user: id, username, name, bio, avatar, created_at
+ *   own view:    public user, email, role, posts, followers, following
+ *   task:        id, title, description, done, created_at, updated_at */
+#define PAMPS_PUBLIC_USER_NCOLS 6
+json_t *pamps_view_public_user(const pamps_row *row, int first);
+json_t *pamps_view_own_user(const pamps_row *row);
+json_t *pamps_view_task(const pamps_row *row);
+
+/* {"items": [...], "total": N, "limit": L, "offset": O} */
+json_t *pamps_view_offset_page(json_t *items, long long total, long long limit,
+                               long long offset);
+
+#endif

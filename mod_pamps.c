@@ -1,0 +1,65 @@
+/* mod_pamps: a REST backend served from inside Apache httpd.
+ *
+ * This file only wires the module together: the module record, its
+ * directives (src/pamps_config.c) and its hooks. */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "http_request.h"
+
+#include "pamps.h"
+
+/* mod_dbd may be loaded after us: its functions are found once all
+ * modules are loaded, never linked directly. */
+static void retrieve_optional_fns(void)
+{
+    pamps_db_retrieve_optional_fns();
+}
+
+/* Refuse to start with a configuration that could only fail at request time. */
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                        server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    pamps_db_retrieve_optional_fns();   /* optional_fn_retrieve runs later */
+    if (!pamps_db_available()) {
+        for (server_rec *sp = s; sp; sp = sp->next) {
+            pamps_srv_conf *conf = ap_get_module_config(sp->module_config, &pamps_module);
+            if (conf->key) {
+                ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, PAMPS_LOGNO(1)
+                             "mod_dbd is not loaded: add 'LoadModule dbd_module'");
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+    return OK;
+}
+
+static void child_init(apr_pool_t *p, server_rec *s)
+{
+    pamps_db_child_init(p, s);
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    static const char *const after_dbd[] = { "mod_dbd.c", NULL };
+
+    ap_hook_optional_fn_retrieve(retrieve_optional_fns, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
+    pamps_auth_register_hooks(p);
+    ap_hook_handler(pamps_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(pamps) = {
+    STANDARD20_MODULE_STUFF,
+    pamps_create_dir_conf,
+    pamps_merge_dir_conf,
+    pamps_create_srv_conf,
+    pamps_merge_srv_conf,
+    pamps_directives,
+    register_hooks,
+    AP_MODULE_FLAG_NONE
+};

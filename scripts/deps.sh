@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages mod_pamps needs to build, run and test.
+# Idempotent, no prompts; does nothing when all are present.
+set -eu
+PKGS="apache2 apache2-dev libaprutil1-dev libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql
+libjansson-dev libjwt-dev libargon2-dev libsqlite3-dev sqlite3 postgresql libcmocka-dev
+wrk apache2-utils python3-pytest python3-requests pkg-config gcc make"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

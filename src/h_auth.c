@@ -1,0 +1,254 @@
+/* /auth: register, login, refresh (with rotation and reuse detection), logout. */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "pamps.h"
+#include "pamps_account.h"
+#include "pamps_sql.h"
+#include "pamps_validate.h"
+
+#define BAD_LOGIN "Incorrect username or password"
+
+json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
+                               const char *family, pamps_db_status *st)
+{
+    apr_pool_t *p = req->r->pool;
+    pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
+    long long now = (long long)apr_time_sec(apr_time_now());
+    apr_int64_t access_ttl = pamps_conf_access_ttl(req->sconf);
+    pamps_claims access = { user_id, "access", now, now + access_ttl,
+                            pamps_token_new_id(p), ver, NULL };
+    pamps_claims refresh = { user_id, "refresh", now,
+                             now + pamps_conf_refresh_ttl(req->sconf),
+                             pamps_token_new_id(p), ver,
+                             family ? family : pamps_token_new_id(p) };
+    char *access_token = pamps_token_issue(p, &keys, &access);
+    char *refresh_token = pamps_token_issue(p, &keys, &refresh);
+
+    if (!access_token || !refresh_token || !access.jti || !refresh.jti || !refresh.fam) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(401)
+                      "cannot sign tokens");
+        *st = PAMPS_DB_ERROR;
+        return NULL;
+    }
+    *st = pamps_db_exec(req, PAMPS_SQL_REFRESH_INSERT, NULL,
+                        PAMPS_ARGS(refresh.jti, apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)user_id),
+                                   refresh.fam, pamps_time_text(p, refresh.exp),
+                                   pamps_time_text(p, now)));
+    if (*st != PAMPS_DB_OK) {
+        return NULL;
+    }
+    return json_pack("{s:s, s:s, s:s, s:I}", "access_token", access_token,
+                     "refresh_token", refresh_token, "token_type", "bearer",
+                     "expires_in", (json_int_t)access_ttl);
+}
+
+int pamps_h_register(pamps_req *req)
+{
+    static const pamps_field_spec specs[] = {
+        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 32, pamps_check_username },
+        { "email",    PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 254, pamps_check_email },
+        { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 8, 128, NULL },
+    };
+    pamps_field_value v[3], prof[PAMPS_PROFILE_NFIELDS];
+    apr_pool_t *p = req->r->pool;
+    json_t *errors = json_array();
+    pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
+    const char *now = pamps_now_text(p), *hash;
+    pamps_rows rows;
+    pamps_db_status st;
+    int bad = pamps_json_read_fields(p, req->body, specs, 3, v, errors);
+
+    bad += pamps_json_read_fields(p, req->body, pamps_profile_fields,
+                                  PAMPS_PROFILE_NFIELDS, prof, errors);
+    if (bad) {
+        return pamps_send_422(req, errors);
+    }
+    json_decref(errors);
+
+    if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
+                              PAMPS_ARGS(v[0].str))) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (rows.nrows) {
+        return pamps_send_error(req, HTTP_CONFLICT, "Username already registered");
+    }
+    if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_EMAIL, &rows,
+                              PAMPS_ARGS(v[1].str))) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (rows.nrows) {
+        return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");
+    }
+    if (!(hash = pamps_password_hash(p, &cost, v[2].str))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(402)
+                      "argon2id hashing failed");
+        return pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+    }
+    st = pamps_db_select(req, PAMPS_SQL_USER_INSERT, &rows,
+                         PAMPS_ARGS(v[0].str, v[1].str, hash, prof[0].str, prof[1].str,
+                                    prof[2].str, now, now));
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (rows.nrows != 1) {      /* lost a race for the same name or email */
+        return pamps_send_error(req, HTTP_CONFLICT, "Username or email already registered");
+    }
+    return pamps_send_own_view(req, HTTP_CREATED, rows.rows[0].col[0]);
+}
+
+static int bad_credentials(pamps_req *req)
+{
+    apr_table_setn(req->r->err_headers_out, "WWW-Authenticate", "Bearer");
+    return pamps_send_error(req, HTTP_UNAUTHORIZED, BAD_LOGIN);
+}
+
+int pamps_h_login(pamps_req *req)
+{
+    static const pamps_field_spec specs[] = {
+        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 254, NULL },
+        { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 1024, NULL },
+    };
+    pamps_field_value v[2];
+    apr_pool_t *p = req->r->pool;
+    json_t *errors = json_array(), *pair;
+    pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
+    const char *account_key, *hash = NULL;
+    pamps_rows rows;
+    pamps_db_status st;
+    int retry_after;
+
+    if (pamps_json_read_fields(p, req->body, specs, 2, v, errors)) {
+        return pamps_send_422(req, errors);
+    }
+    json_decref(errors);
+
+    st = pamps_db_select(req, PAMPS_SQL_USER_LOGIN_LOOKUP, &rows,
+                         PAMPS_ARGS(v[0].str, v[0].str));
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (rows.nrows == 1) {
+        account_key = apr_pstrcat(p, "user:", rows.rows[0].col[0], NULL);
+        hash = rows.rows[0].col[1];
+    }
+    else {
+        char *name = apr_pstrdup(p, v[0].str);
+        ap_str_tolower(name);
+        account_key = apr_pstrcat(p, "name:", name, NULL);
+    }
+    if ((st = pamps_throttle_check(req, account_key, &retry_after)) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (retry_after) {
+        apr_table_setn(req->r->err_headers_out, "Retry-After", apr_itoa(p, retry_after));
+        return pamps_send_error(req, HTTP_TOO_MANY_REQUESTS,
+                                "Too many failed login attempts; try again later");
+    }
+    if (!pamps_password_verify(p, &cost, hash, v[1].str)) {
+        pamps_throttle_record_failure(req, account_key);
+        return bad_credentials(req);
+    }
+    pamps_throttle_clear(req, account_key);
+    pair = pamps_issue_token_pair(req, pamps_col_int(&rows.rows[0], 0),
+                                  pamps_col_int(&rows.rows[0], 2), NULL, &st);
+    if (!pair) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_json(req, HTTP_OK, pair);
+}
+
+/* Reads and verifies {"refresh_token"}; on failure the response is sent and
+ * the return value is nonzero. */
+static int read_refresh_token(pamps_req *req, pamps_claims *claims)
+{
+    static const pamps_field_spec specs[] = {
+        { "refresh_token", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 4096, NULL },
+    };
+    pamps_field_value v[1];
+    json_t *errors = json_array();
+    pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
+    const char *why = NULL;
+
+    if (pamps_json_read_fields(req->r->pool, req->body, specs, 1, v, errors)) {
+        pamps_send_422(req, errors);
+        return -1;
+    }
+    json_decref(errors);
+    if (pamps_token_verify(req->r->pool, &keys, v[0].str, "refresh",
+                           (long long)apr_time_sec(apr_time_now()), claims, &why)
+        || !claims->fam) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, PAMPS_LOGNO(403)
+                      "refresh token rejected: %s", why ? why : "no rotation chain");
+        pamps_send_401(req->r, "Invalid refresh token", 1);
+        return -1;
+    }
+    return 0;
+}
+
+int pamps_h_refresh(pamps_req *req)
+{
+    apr_pool_t *p = req->r->pool;
+    const char *now = pamps_now_text(p), *sub;
+    pamps_claims claims;
+    pamps_rows rows;
+    pamps_db_status st;
+    json_t *pair;
+    int revoked = 0;
+
+    if (read_refresh_token(req, &claims)) {
+        return OK;
+    }
+    sub = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub);
+    if ((st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows, PAMPS_ARGS(sub))) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (rows.nrows != 1 || pamps_col_int(&rows.rows[0], 3) != claims.ver) {
+        pamps_send_401(req->r, "Invalid refresh token", 1);
+        return OK;
+    }
+    if ((st = pamps_db_begin(req)) != PAMPS_DB_OK
+        || (st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE, &revoked,
+                               PAMPS_ARGS(now, claims.jti))) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (revoked != 1) {
+        /* a rotated token came back: someone holds a copy, end the chain */
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r, PAMPS_LOGNO(404)
+                      "refresh token reuse for user %s: revoking its chain", sub);
+        if ((st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE_FAMILY, NULL,
+                                PAMPS_ARGS(now, claims.fam))) != PAMPS_DB_OK
+            || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
+            return pamps_db_fail(req, st);
+        }
+        pamps_send_401(req->r, "Refresh token has been revoked", 1);
+        return OK;
+    }
+    pair = pamps_issue_token_pair(req, claims.sub, claims.ver, claims.fam, &st);
+    if (!pair || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
+        json_decref(pair);
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_json(req, HTTP_OK, pair);
+}
+
+int pamps_h_logout(pamps_req *req)
+{
+    pamps_claims claims;
+    pamps_db_status st;
+
+    if (read_refresh_token(req, &claims)) {
+        return OK;
+    }
+    if (claims.sub != req->user->id) {
+        return pamps_send_error(req, HTTP_FORBIDDEN, "That refresh token belongs to another user");
+    }
+    st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE, NULL,
+                       PAMPS_ARGS(pamps_now_text(req->r->pool), claims.jti));
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_no_content(req);
+}

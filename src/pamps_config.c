@@ -1,0 +1,332 @@
+/* Directives, and the per-server and per-directory records they fill. Unset
+ * values stay -1/NULL through merges; getters apply the defaults. */
+#include "apr_file_io.h"
+#include "apr_strings.h"
+
+#include "pamps.h"
+
+#define UNSET (-1)
+#define MERGE(field) conf->field = (add->field != UNSET) ? add->field : base->field
+#define MERGE_PTR(field) conf->field = add->field ? add->field : base->field
+#define MIN_KEY_BYTES 32
+
+void *pamps_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    pamps_srv_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    (void)s;
+    conf->alg = UNSET;
+    conf->access_ttl = conf->refresh_ttl = UNSET;
+    conf->argon2_memory = conf->argon2_iterations = conf->argon2_parallelism = UNSET;
+    conf->auto_migrate = UNSET;
+    conf->throttle_account = conf->throttle_address = conf->throttle_window = UNSET;
+    return conf;
+}
+
+void *pamps_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    pamps_srv_conf *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
+
+    MERGE_PTR(key_file);
+    MERGE_PTR(key);
+    conf->key_len = add->key ? add->key_len : base->key_len;
+    MERGE(alg);
+    MERGE(access_ttl);
+    MERGE(refresh_ttl);
+    MERGE_PTR(issuer);
+    MERGE_PTR(environment);
+    MERGE(argon2_memory);
+    MERGE(argon2_iterations);
+    MERGE(argon2_parallelism);
+    MERGE(auto_migrate);
+    MERGE(throttle_account);
+    MERGE(throttle_address);
+    MERGE(throttle_window);
+    return conf;
+}
+
+void *pamps_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    pamps_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->mount = dir;
+    conf->max_body = UNSET;
+    conf->page_default = conf->page_max = UNSET;
+    return conf;
+}
+
+void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    pamps_dir_conf *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
+
+    MERGE_PTR(mount);       /* the innermost section that set one */
+    MERGE(max_body);
+    MERGE(page_default);
+    MERGE(page_max);
+    return conf;
+}
+
+#define GETTER(type, name, rec, field, def) \
+    type pamps_conf_##name(const rec *c) { return c->field != UNSET ? c->field : (def); }
+
+GETTER(apr_int64_t, access_ttl, pamps_srv_conf, access_ttl, 900)
+GETTER(apr_int64_t, refresh_ttl, pamps_srv_conf, refresh_ttl, 14 * 86400)
+GETTER(int, auto_migrate, pamps_srv_conf, auto_migrate, 0)
+GETTER(int, throttle_account, pamps_srv_conf, throttle_account, 5)
+GETTER(int, throttle_address, pamps_srv_conf, throttle_address, 50)
+GETTER(int, throttle_window, pamps_srv_conf, throttle_window, 300)
+GETTER(apr_off_t, max_body, pamps_dir_conf, max_body, 1024 * 1024)
+GETTER(int, page_default, pamps_dir_conf, page_default, 20)
+GETTER(int, page_max, pamps_dir_conf, page_max, 100)
+
+jwt_alg_t pamps_conf_alg(const pamps_srv_conf *c)
+{
+    return c->alg != UNSET ? (jwt_alg_t)c->alg : JWT_ALG_HS256;
+}
+
+const char *pamps_conf_environment(const pamps_srv_conf *c)
+{
+    return c->environment ? c->environment : "production";
+}
+
+pamps_argon2_cost pamps_conf_argon2(const pamps_srv_conf *c)
+{
+    pamps_argon2_cost cost = {
+        c->argon2_memory != UNSET ? (unsigned)c->argon2_memory : 19456,
+        c->argon2_iterations != UNSET ? (unsigned)c->argon2_iterations : 2,
+        c->argon2_parallelism != UNSET ? (unsigned)c->argon2_parallelism : 1
+    };
+    return cost;
+}
+
+pamps_token_keys pamps_conf_token_keys(const pamps_srv_conf *c)
+{
+    pamps_token_keys keys = { c->key, c->key_len, pamps_conf_alg(c), c->issuer };
+    return keys;
+}
+
+static const char *parse_int(cmd_parms *cmd, const char *arg, long long min,
+                             long long max, long long *out)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (!*arg || *end || v < min || v > max) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number in %"
+                            APR_INT64_T_FMT "..%" APR_INT64_T_FMT, cmd->cmd->name, arg,
+                            (apr_int64_t)min, (apr_int64_t)max);
+    }
+    *out = v;
+    return NULL;
+}
+
+static pamps_srv_conf *srv(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &pamps_module);
+}
+
+static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pamps_srv_conf *conf = srv(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t len;
+    char *buf;
+    apr_status_t rv;
+
+    (void)dc;
+    if (!path) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: invalid path '%s'", arg);
+    }
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    }
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: cannot read '%s'", path);
+    }
+    if (fi.size > 4096) {
+        apr_file_close(f);
+        return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' is larger than 4096 bytes", path);
+    }
+    len = (apr_size_t)fi.size;
+    buf = apr_palloc(cmd->pool, len + 1);
+    rv = apr_file_read_full(f, buf, len, &len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: cannot read '%s'", path);
+    }
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
+        len--;                  /* a trailing newline is not part of the secret */
+    }
+    if (len < MIN_KEY_BYTES) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' holds %d bytes; an HMAC"
+                            " key needs at least %d", path, (int)len, MIN_KEY_BYTES);
+    }
+    buf[len] = '\0';
+    conf->key_file = path;
+    conf->key = (const unsigned char *)buf;
+    conf->key_len = len;
+    return NULL;
+}
+
+static const char *set_algorithm(cmd_parms *cmd, void *dc, const char *arg)
+{
+    jwt_alg_t alg = pamps_token_alg_from_name(arg);
+
+    (void)dc;
+    if (alg == JWT_ALG_INVAL) {
+        return "PampsAlgorithm must be HS256, HS384 or HS512";
+    }
+    srv(cmd)->alg = alg;
+    return NULL;
+}
+
+static const char *set_token_ttl(cmd_parms *cmd, void *dc, const char *access,
+                                 const char *refresh)
+{
+    pamps_srv_conf *conf = srv(cmd);
+    long long a = 0, r = 0;
+    const char *err;
+
+    (void)dc;
+    if ((err = parse_int(cmd, access, 1, 86400 * 365, &a))
+        || (refresh && (err = parse_int(cmd, refresh, 1, 86400 * 3650, &r)))) {
+        return err;
+    }
+    conf->access_ttl = a;
+    if (refresh) {
+        conf->refresh_ttl = r;
+    }
+    return NULL;
+}
+
+static const char *set_issuer(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    srv(cmd)->issuer = arg;
+    return NULL;
+}
+
+static const char *set_environment(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    srv(cmd)->environment = arg;
+    return NULL;
+}
+
+static const char *set_argon2(cmd_parms *cmd, void *dc, const char *args)
+{
+    pamps_srv_conf *conf = srv(cmd);
+    long long m = 0, t = 0, par = 0;
+    const char *err, *w[3];
+
+    (void)dc;
+    for (int i = 0; i < 3; i++) {
+        w[i] = ap_getword_conf(cmd->pool, &args);
+    }
+    if (*args) {
+        return "PampsArgon2 takes three numbers: memory_kib iterations parallelism";
+    }
+    if ((err = parse_int(cmd, w[0], 8, 4 * 1024 * 1024, &m))
+        || (err = parse_int(cmd, w[1], 1, 100, &t))
+        || (err = parse_int(cmd, w[2], 1, 64, &par))) {
+        return err;
+    }
+    conf->argon2_memory = (int)m;
+    conf->argon2_iterations = (int)t;
+    conf->argon2_parallelism = (int)par;
+    return NULL;
+}
+
+static const char *set_auto_migrate(cmd_parms *cmd, void *dc, int flag)
+{
+    (void)dc;
+    srv(cmd)->auto_migrate = flag;
+    return NULL;
+}
+
+static const char *set_throttle(cmd_parms *cmd, void *dc, const char *args)
+{
+    pamps_srv_conf *conf = srv(cmd);
+    long long acct = 0, addr = 0, window = 0;
+    const char *err, *w[3];
+
+    (void)dc;
+    for (int i = 0; i < 3; i++) {
+        w[i] = ap_getword_conf(cmd->pool, &args);
+    }
+    if (*args) {
+        return "PampsLoginThrottle takes three numbers: per_account per_address window_seconds";
+    }
+    if ((err = parse_int(cmd, w[0], 1, 1000000, &acct))
+        || (err = parse_int(cmd, w[1], 1, 1000000, &addr))
+        || (err = parse_int(cmd, w[2], 1, 86400, &window))) {
+        return err;
+    }
+    conf->throttle_account = (int)acct;
+    conf->throttle_address = (int)addr;
+    conf->throttle_window = (int)window;
+    return NULL;
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
+{
+    long long v = 0;
+    const char *err = parse_int(cmd, arg, 1, 1024LL * 1024 * 1024, &v);
+
+    if (!err) {
+        ((pamps_dir_conf *)dc)->max_body = (apr_off_t)v;
+    }
+    return err;
+}
+
+static const char *set_page_size(cmd_parms *cmd, void *dc, const char *def,
+                                 const char *max)
+{
+    pamps_dir_conf *conf = dc;
+    long long d = 0, m = 0;
+    const char *err;
+
+    if ((err = parse_int(cmd, max, 1, 10000, &m))
+        || (err = parse_int(cmd, def, 1, m, &d))) {
+        return err;
+    }
+    conf->page_default = (int)d;
+    conf->page_max = (int)m;
+    return NULL;
+}
+
+static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)cmd;
+    ((pamps_dir_conf *)dc)->mount = arg;
+    return NULL;
+}
+
+const command_rec pamps_directives[] = {
+    AP_INIT_TAKE1("PampsKeyFile", set_key_file, NULL, RSRC_CONF,
+                  "file holding the JWT signing secret (at least 32 bytes)"),
+    AP_INIT_TAKE1("PampsAlgorithm", set_algorithm, NULL, RSRC_CONF,
+                  "JWT algorithm: HS256 (default), HS384 or HS512"),
+    AP_INIT_TAKE12("PampsTokenTTL", set_token_ttl, NULL, RSRC_CONF,
+                   "access token lifetime and optional refresh token lifetime, in seconds"),
+    AP_INIT_TAKE1("PampsIssuer", set_issuer, NULL, RSRC_CONF,
+                  "iss claim put in tokens and required of them"),
+    AP_INIT_TAKE1("PampsEnvironment", set_environment, NULL, RSRC_CONF,
+                  "environment name reported by /health"),
+    AP_INIT_RAW_ARGS("PampsArgon2", set_argon2, NULL, RSRC_CONF,
+                     "argon2id cost: memory_kib iterations parallelism"),
+    AP_INIT_FLAG("PampsAutoMigrate", set_auto_migrate, NULL, RSRC_CONF,
+                 "apply pending schema migrations when httpd starts"),
+    AP_INIT_RAW_ARGS("PampsLoginThrottle", set_throttle, NULL, RSRC_CONF,
+                     "failed logins allowed per account and per address within a window"),
+    AP_INIT_TAKE1("PampsMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
+                  "largest request body accepted, in bytes"),
+    AP_INIT_TAKE2("PampsPageSize", set_page_size, NULL, RSRC_CONF | ACCESS_CONF,
+                  "default and maximum page size of lists"),
+    AP_INIT_TAKE1("PampsMount", set_mount, NULL, ACCESS_CONF,
+                  "URL path the API answers under (default: the enclosing <Location>)"),
+    { NULL }
+};

@@ -1,0 +1,299 @@
+/* Database access through mod_dbd's pooled connections. Statements are
+ * prepared once per connection, on its first use by this module, in the
+ * dialect of its driver; all values travel as text. */
+#include <string.h>
+
+#include "apr_optional.h"
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "pamps.h"
+#include "pamps_migrate.h"
+#include "pamps_sql.h"
+
+#define PREPARED_MARK "pamps:prepared"
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
+
+void pamps_db_retrieve_optional_fns(void)
+{
+    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+}
+
+int pamps_db_available(void)
+{
+    return dbd_acquire && dbd_open && dbd_close;
+}
+
+static const char *db_error(ap_dbd_t *db, int rv)
+{
+    const char *e = apr_dbd_error(db->driver, db->handle, rv);
+    return e ? e : "unknown error";
+}
+
+/* SQLite settings that live in the connection, not in the file: writers
+ * from several children wait for each other instead of failing. */
+static void setup_connection(ap_dbd_t *db)
+{
+    int nrows;
+
+    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
+        apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA foreign_keys = ON");
+        apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA busy_timeout = 10000");
+    }
+}
+
+/* On a connection's first use here: its setup, then every statement. */
+static int prepare_connection(server_rec *s, ap_dbd_t *db)
+{
+    if (apr_hash_get(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING)) {
+        return 0;
+    }
+    setup_connection(db);
+    for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
+        apr_dbd_prepared_t *stmt = NULL;
+        int rv = apr_dbd_prepare(db->driver, db->pool, db->handle, pamps_sql[i].sql,
+                                 NULL, &stmt);
+        if (rv) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
+                         "cannot prepare %s: %s (is the schema migrated? see"
+                         " PampsAutoMigrate and 'pamps migrate')",
+                         pamps_sql[i].label, db_error(db, rv));
+            return -1;
+        }
+        apr_hash_set(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING, stmt);
+    }
+    apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, db);
+    return 0;
+}
+
+static ap_dbd_t *get_db(pamps_req *req)
+{
+    if (!req->db) {
+        ap_dbd_t *db = dbd_acquire ? dbd_acquire(req->r) : NULL;
+
+        if (!db) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(102)
+                          "no database connection from mod_dbd");
+            return NULL;
+        }
+        if (prepare_connection(req->r->server, db)) {
+            return NULL;
+        }
+        req->db = db;
+    }
+    return req->db;
+}
+
+static int is_unique_violation(const char *msg)
+{
+    return msg && (strstr(msg, "UNIQUE constraint") || strstr(msg, "duplicate key"));
+}
+
+/* Sorts a failed call into conflict, lost connection or other error. */
+static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
+{
+    const char *msg = db_error(db, rv);
+
+    if (is_unique_violation(msg)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, PAMPS_LOGNO(103)
+                      "%s: unique conflict: %s", pamps_sql[stmt].label, msg);
+        return PAMPS_DB_CONFLICT;
+    }
+    if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(104)
+                      "%s: database connection lost: %s", pamps_sql[stmt].label, msg);
+        return PAMPS_DB_UNAVAILABLE;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(105)
+                  "%s failed: %s", pamps_sql[stmt].label, msg);
+    return PAMPS_DB_ERROR;
+}
+
+static apr_dbd_prepared_t *statement(ap_dbd_t *db, int stmt)
+{
+    return apr_hash_get(db->prepared, pamps_sql[stmt].label, APR_HASH_KEY_STRING);
+}
+
+pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
+                                int nargs, const char *const *args)
+{
+    ap_dbd_t *db = get_db(req);
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *rows;
+    int rv;
+
+    memset(out, 0, sizeof(*out));
+    if (!db) {
+        return PAMPS_DB_UNAVAILABLE;
+    }
+    rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
+                         statement(db, stmt), 0, nargs, (const char **)args);
+    if (rv) {
+        return classify(req, db, stmt, rv);
+    }
+    rows = apr_array_make(req->r->pool, 8, sizeof(pamps_row));
+    /* always read to the end: a pgsql connection left mid-result stays busy */
+    while (apr_dbd_get_row(db->driver, req->r->pool, res, &row, -1) == 0) {
+        pamps_row *pr = apr_array_push(rows);
+
+        pr->ncols = apr_dbd_num_cols(db->driver, res);
+        pr->col = apr_pcalloc(req->r->pool, sizeof(char *) * (pr->ncols + 1));
+        for (int i = 0; i < pr->ncols; i++) {
+            const char *v = apr_dbd_get_entry(db->driver, row, i);
+            pr->col[i] = v ? apr_pstrdup(req->r->pool, v) : NULL;
+        }
+    }
+    out->nrows = rows->nelts;
+    out->rows = (pamps_row *)rows->elts;
+    return PAMPS_DB_OK;
+}
+
+pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
+                              int nargs, const char *const *args)
+{
+    ap_dbd_t *db = get_db(req);
+    int rv, nrows = 0;
+
+    if (!db) {
+        return PAMPS_DB_UNAVAILABLE;
+    }
+    rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
+                        statement(db, stmt), nargs, (const char **)args);
+    if (rv) {
+        return classify(req, db, stmt, rv);
+    }
+    if (affected) {
+        *affected = nrows;
+    }
+    return PAMPS_DB_OK;
+}
+
+/* A transaction never outlives its request: if the handler did not end it,
+ * it is rolled back before mod_dbd takes the connection back. */
+static apr_status_t rollback_leftover(void *data)
+{
+    pamps_req *req = data;
+
+    if (req->txn) {
+        pamps_db_rollback(req);
+    }
+    return APR_SUCCESS;
+}
+
+pamps_db_status pamps_db_begin(pamps_req *req)
+{
+    ap_dbd_t *db = get_db(req);
+    int rv;
+
+    if (!db) {
+        return PAMPS_DB_UNAVAILABLE;
+    }
+    rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
+    if (rv) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(106)
+                      "cannot start a transaction: %s", db_error(db, rv));
+        req->txn = NULL;
+        return PAMPS_DB_UNAVAILABLE;
+    }
+    apr_pool_cleanup_register(req->r->pool, req, rollback_leftover, apr_pool_cleanup_null);
+    return PAMPS_DB_OK;
+}
+
+pamps_db_status pamps_db_commit(pamps_req *req)
+{
+    apr_dbd_transaction_t *txn = req->txn;
+    int rv;
+
+    /* callers commit only after every statement inside succeeded */
+    req->txn = NULL;
+    rv = apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+    if (rv) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(107)
+                      "commit failed: %s", db_error(req->db, rv));
+        return PAMPS_DB_ERROR;
+    }
+    return PAMPS_DB_OK;
+}
+
+void pamps_db_rollback(pamps_req *req)
+{
+    apr_dbd_transaction_t *txn = req->txn;
+
+    if (!txn) {
+        return;
+    }
+    req->txn = NULL;
+    apr_dbd_transaction_mode_set(req->db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+}
+
+int pamps_db_fail(pamps_req *req, pamps_db_status st)
+{
+    pamps_db_rollback(req);
+    if (st == PAMPS_DB_CONFLICT) {
+        return pamps_send_error(req, HTTP_CONFLICT, "Conflict with existing data");
+    }
+    if (st == PAMPS_DB_ERROR) {
+        return pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+    }
+    return pamps_send_error(req, HTTP_SERVICE_UNAVAILABLE, "Database unavailable");
+}
+
+int pamps_db_ping(pamps_req *req)
+{
+    pamps_rows rows;
+
+    return pamps_db_select(req, PAMPS_SQL_PING, &rows, PAMPS_NOARGS) == PAMPS_DB_OK
+           && rows.nrows == 1;
+}
+
+/* At child start: check the schema and, with PampsAutoMigrate On, bring it
+ * up to date, so a missing or stale schema is reported before any request. */
+void pamps_db_child_init(apr_pool_t *p, server_rec *s)
+{
+    pamps_srv_conf *conf = ap_get_module_config(s->module_config, &pamps_module);
+    pamps_migrate_result res;
+    ap_dbd_t *db;
+    int rc = -1;
+
+    if (!pamps_db_available() || !conf->key) {
+        return;
+    }
+    db = dbd_open(p, s);
+    if (!db) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, PAMPS_LOGNO(108)
+                     "database not reachable at child start; requests get 503"
+                     " until it is");
+        return;
+    }
+    setup_connection(db);
+    /* children start together: one that loses the race to migrate sees the
+     * schema change under it, and its second look finds the work done */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        rc = pamps_migrate(p, db->driver, db->handle, pamps_conf_auto_migrate(conf), &res);
+        if (rc == 0) {
+            break;
+        }
+    }
+    if (rc) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(109)
+                     "schema migration failed: %s", res.error);
+    }
+    else if (res.current < res.latest) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(110)
+                     "database schema is at version %d, this build needs %d: run"
+                     " 'pamps migrate' or set PampsAutoMigrate On",
+                     res.current, res.latest);
+    }
+    else if (res.applied) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, PAMPS_LOGNO(111)
+                     "applied migrations: %s", res.applied_names);
+    }
+    dbd_close(s, db);
+}

@@ -1,0 +1,314 @@
+/* Request bodies in (bucket brigades, size-capped) and JSON responses out. */
+#include <stdarg.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_script.h"
+
+#include "pamps.h"
+#include "pamps_time.h"
+
+static int write_json(request_rec *r, int status, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    apr_size_t len;
+
+    json_decref(doc);
+    if (!text) {
+        text = strdup("{\"detail\":\"Internal Server Error\"}");
+        status = HTTP_INTERNAL_SERVER_ERROR;
+    }
+    len = strlen(text);
+    r->status = status;
+    ap_set_content_type(r, "application/json");
+    ap_set_content_length(r, (apr_off_t)len);
+    if (!r->header_only) {
+        ap_rwrite(text, (int)len, r);
+    }
+    free(text);
+    return OK;
+}
+
+int pamps_send_json(pamps_req *req, int status, json_t *doc)
+{
+    return write_json(req->r, status, doc);
+}
+
+int pamps_send_error(pamps_req *req, int status, const char *detail)
+{
+    return write_json(req->r, status, json_pack("{s:s}", "detail", detail));
+}
+
+int pamps_send_422(pamps_req *req, json_t *errors)
+{
+    return write_json(req->r, HTTP_UNPROCESSABLE_ENTITY,
+                      json_pack("{s:o}", "detail", errors));
+}
+
+int pamps_send_no_content(pamps_req *req)
+{
+    req->r->status = HTTP_NO_CONTENT;
+    return OK;
+}
+
+int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...)
+{
+    const char *mount = pamps_mount(req->r, req->dconf);
+    va_list ap;
+    char *path;
+    apr_size_t n = strlen(mount);
+
+    va_start(ap, path_fmt);
+    path = apr_pvsprintf(req->r->pool, path_fmt, ap);
+    va_end(ap);
+    while (n > 0 && mount[n - 1] == '/') {
+        n--;
+    }
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_pstrcat(req->r->pool, apr_pstrmemdup(req->r->pool, mount, n),
+                               path, NULL));
+    return write_json(req->r, HTTP_CREATED, doc);
+}
+
+/* Written here rather than returned as a status so the body is JSON, not
+ * httpd's HTML error page; the caller returns DONE from its hook. */
+int pamps_send_401(request_rec *r, const char *detail, int token_sent)
+{
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   token_sent ? "Bearer error=\"invalid_token\"" : "Bearer");
+    write_json(r, HTTP_UNAUTHORIZED, json_pack("{s:s}", "detail", detail));
+    return DONE;
+}
+
+/* The API's mount point: PampsMount, or the <Location> holding a Pamps
+ * directive, or else the innermost section with core directives such as
+ * SetHandler pamps (core keeps its path). */
+const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf)
+{
+    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+
+    if (dconf->mount) {
+        return dconf->mount;
+    }
+    return (core && core->d) ? core->d : "";
+}
+
+const char *pamps_path_in_api(request_rec *r, const pamps_dir_conf *dconf)
+{
+    const char *mount = pamps_mount(r, dconf);
+    apr_size_t n = strlen(mount);
+
+    while (n > 0 && mount[n - 1] == '/') {
+        n--;
+    }
+    if (strncmp(r->uri, mount, n) == 0) {
+        return r->uri + n;
+    }
+    return r->uri;
+}
+
+const char *pamps_client_address(request_rec *r)
+{
+    return r->useragent_ip ? r->useragent_ip : r->connection->client_ip;
+}
+
+const char *pamps_time_text(apr_pool_t *p, long long epoch)
+{
+    char *buf = apr_palloc(p, PAMPS_TIME_LEN);
+
+    pamps_time_format(epoch, buf);
+    return buf;
+}
+
+const char *pamps_now_text(apr_pool_t *p)
+{
+    return pamps_time_text(p, (long long)apr_time_sec(apr_time_now()));
+}
+
+/* Parses a=b&c=d into a table, '+' and %xx decoded; the last value wins. */
+static apr_table_t *parse_urlencoded(apr_pool_t *p, const char *text)
+{
+    apr_table_t *t = apr_table_make(p, 8);
+    char *copy = apr_pstrdup(p, text ? text : ""), *pair, *state = NULL;
+
+    for (pair = apr_strtok(copy, "&", &state); pair; pair = apr_strtok(NULL, "&", &state)) {
+        char *eq = strchr(pair, '='), *key = pair, *val = "";
+
+        if (eq) {
+            *eq = '\0';
+            val = eq + 1;
+        }
+        if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(val) != OK) {
+            continue;
+        }
+        apr_table_set(t, key, val);
+    }
+    return t;
+}
+
+apr_table_t *pamps_query_args(pamps_req *req)
+{
+    return parse_urlencoded(req->r->pool, req->r->args);
+}
+
+static int body_too_large(pamps_req *req)
+{
+    /* the rest of the body is never read: close rather than drain it */
+    req->r->connection->keepalive = AP_CONN_CLOSE;
+    return pamps_send_error(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large");
+}
+
+/* Reads the whole body through the input filters, refusing more than max. */
+static int read_raw_body(pamps_req *req, char **out, apr_size_t *out_len)
+{
+    request_rec *r = req->r;
+    apr_off_t max = pamps_conf_max_body(req->dconf);
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_bucket_brigade *keep = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_off_t total = 0;
+    int seen_eos = 0;
+
+    if (cl && apr_atoi64(cl) > max) {
+        return body_too_large(req);
+    }
+    do {
+        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
+                                         APR_BLOCK_READ, HUGE_STRING_LEN);
+        if (rv != APR_SUCCESS) {
+            int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+
+            if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+                return body_too_large(req);
+            }
+            r->connection->keepalive = AP_CONN_CLOSE;
+            return pamps_send_error(req, status, "Could not read the request body");
+        }
+        while (!APR_BRIGADE_EMPTY(bb)) {
+            apr_bucket *b = APR_BRIGADE_FIRST(bb);
+
+            if (APR_BUCKET_IS_EOS(b)) {
+                seen_eos = 1;
+                apr_bucket_delete(b);
+                continue;
+            }
+            if (!APR_BUCKET_IS_METADATA(b)) {
+                const char *data;
+                apr_size_t len;
+
+                if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
+                    return pamps_send_error(req, HTTP_BAD_REQUEST,
+                                            "Could not read the request body");
+                }
+                total += len;
+                if (total > max) {
+                    return body_too_large(req);
+                }
+            }
+            APR_BUCKET_REMOVE(b);
+            APR_BRIGADE_INSERT_TAIL(keep, b);
+        }
+    } while (!seen_eos);
+
+    *out_len = (apr_size_t)total;
+    *out = apr_palloc(r->pool, *out_len + 1);
+    apr_brigade_flatten(keep, *out, out_len);
+    (*out)[*out_len] = '\0';
+    apr_brigade_destroy(keep);
+    return OK;
+}
+
+/* "application/json; charset=utf-8" -> "application/json" */
+static const char *media_type(apr_pool_t *p, const char *ctype)
+{
+    char *t = apr_pstrdup(p, ctype), *semi = strchr(t, ';');
+
+    if (semi) {
+        *semi = '\0';
+    }
+    apr_collapse_spaces(t, t);
+    ap_str_tolower(t);
+    return t;
+}
+
+static apr_status_t release_json(void *doc)
+{
+    json_decref(doc);
+    return APR_SUCCESS;
+}
+
+static int read_body(pamps_req *req, int accept_form);
+
+int pamps_read_body(pamps_req *req, int accept_form)
+{
+    int rc = read_body(req, accept_form);
+
+    if (req->body) {
+        apr_pool_cleanup_register(req->r->pool, req->body, release_json,
+                                  apr_pool_cleanup_null);
+    }
+    return rc;
+}
+
+static int read_body(pamps_req *req, int accept_form)
+{
+    request_rec *r = req->r;
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type"), *type;
+    char *raw = NULL;
+    apr_size_t len = 0;
+    json_error_t jerr;
+    int rc;
+
+    if ((rc = read_raw_body(req, &raw, &len)) != OK) {
+        return rc;
+    }
+    type = ctype ? media_type(r->pool, ctype) : "application/json";
+    if (accept_form && strcmp(type, "application/x-www-form-urlencoded") == 0) {
+        const apr_array_header_t *arr = apr_table_elts(parse_urlencoded(r->pool, raw));
+        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+
+        req->body = json_object();
+        for (int i = 0; i < arr->nelts; i++) {
+            json_object_set_new(req->body, e[i].key, json_string(e[i].val));
+        }
+        return OK;
+    }
+    if (strcmp(type, "application/json") != 0
+        && !(strlen(type) > 5 && strcmp(type + strlen(type) - 5, "+json") == 0)) {
+        return pamps_send_error(req, HTTP_UNSUPPORTED_MEDIA_TYPE, accept_form
+            ? "Unsupported media type: send application/json or application/x-www-form-urlencoded"
+            : "Unsupported media type: send application/json");
+    }
+    if (len == 0) {
+        req->body = json_object();      /* fields are then reported missing */
+        return OK;
+    }
+    req->body = json_loadb(raw, len, JSON_DECODE_ANY, &jerr);
+    if (!req->body) {
+        return pamps_send_error(req, HTTP_BAD_REQUEST, "Request body is not valid JSON");
+    }
+    if (!json_is_object(req->body)) {
+        return pamps_send_error(req, HTTP_BAD_REQUEST, "Request body must be a JSON object");
+    }
+    return OK;
+}
+
+/* limit (1..max, default from config) and offset (>= 0) of offset lists;
+ * returns the number of bad parameters added to errors. */
+int pamps_offset_params(pamps_req *req, apr_table_t *args, json_t *errors,
+                        long long *limit, long long *offset)
+{
+    size_t before = json_array_size(errors);
+
+    *limit = pamps_query_int(apr_table_get(args, "limit"), "limit",
+                             pamps_conf_page_default(req->dconf), 1,
+                             pamps_conf_page_max(req->dconf), errors);
+    *offset = pamps_query_int(apr_table_get(args, "offset"), "offset", 0, 0,
+                              LLONG_MAX, errors);
+    return (int)(json_array_size(errors) - before);
+}

@@ -1,0 +1,133 @@
+/* Path and method matching for the routing table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pamps_route.h"
+#include "pamps_validate.h"
+
+#define MAX_SEGMENTS 8
+
+/* Splits a path into segments in place; returns the count or -1. */
+static int split(char *path, char *seg[MAX_SEGMENTS])
+{
+    int n = 0;
+    char *s = path;
+
+    while (*s == '/') {
+        s++;
+    }
+    while (*s) {
+        char *slash = strchr(s, '/');
+
+        if (n == MAX_SEGMENTS) {
+            return -1;
+        }
+        seg[n++] = s;
+        if (!slash) {
+            break;
+        }
+        *slash = '\0';
+        s = slash + 1;
+        if (*s == '/') {        /* "//" inside a path: no route has an empty segment */
+            return -1;
+        }
+    }
+    return n;
+}
+
+/* Returns a score > 0 when the pattern matches (more literal segments, and
+ * earlier ones, score higher), 0 otherwise; captures parameters into m. */
+static unsigned match_pattern(const char *pattern, char *seg[], int nseg,
+                              pamps_route_match_t *m)
+{
+    char buf[256], *pseg[MAX_SEGMENTS];
+    int np;
+    unsigned score = 1;
+
+    if (strlen(pattern) >= sizeof(buf)) {
+        return 0;
+    }
+    strcpy(buf, pattern);
+    np = split(buf, pseg);
+    if (np != nseg) {
+        return 0;
+    }
+    m->nparams = 0;
+    for (int i = 0; i < np; i++) {
+        score <<= 1;
+        if (pseg[i][0] != '{') {
+            if (strcmp(pseg[i], seg[i]) != 0) {
+                return 0;
+            }
+            score |= 1;
+            continue;
+        }
+        if (strcmp(pseg[i], "{id}") == 0) {
+            long long id;
+
+            if (pamps_parse_id(seg[i], &id)) {
+                return 0;
+            }
+        }
+        if (m->nparams == PAMPS_ROUTE_MAX_PARAMS
+            || strlen(seg[i]) >= sizeof(m->params[0])) {
+            return 0;
+        }
+        strcpy(m->params[m->nparams++], seg[i]);
+    }
+    return score;
+}
+
+pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
+                                    const char *method, const char *path,
+                                    pamps_route_match_t *m)
+{
+    char buf[PAMPS_ROUTE_MAX_PATH], *seg[MAX_SEGMENTS];
+    const char *best_pattern = NULL;
+    unsigned best = 0;
+    int nseg;
+
+    memset(m, 0, sizeof(*m));
+    if (strlen(path) >= sizeof(buf)) {
+        return PAMPS_ROUTE_NOT_FOUND;
+    }
+    strcpy(buf, path);
+    nseg = split(buf, seg);
+    if (nseg < 0) {
+        return PAMPS_ROUTE_NOT_FOUND;
+    }
+    if (strcmp(method, "HEAD") == 0) {
+        method = "GET";
+    }
+
+    /* first pass: the most specific pattern that matches the path */
+    for (size_t i = 0; i < n; i++) {
+        pamps_route_match_t tmp;
+        unsigned score = match_pattern(table[i].pattern, seg, nseg, &tmp);
+
+        if (score > best) {
+            best = score;
+            best_pattern = table[i].pattern;
+        }
+    }
+    if (!best_pattern) {
+        return PAMPS_ROUTE_NOT_FOUND;
+    }
+
+    /* second pass: the method among the routes of that pattern */
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i].pattern, best_pattern) != 0) {
+            continue;
+        }
+        if (strcmp(table[i].method, method) == 0) {
+            match_pattern(table[i].pattern, seg, nseg, m);
+            m->route = &table[i];
+            return PAMPS_ROUTE_FOUND;
+        }
+        if (m->allow[0]) {
+            strncat(m->allow, ", ", sizeof(m->allow) - strlen(m->allow) - 1);
+        }
+        strncat(m->allow, table[i].method, sizeof(m->allow) - strlen(m->allow) - 1);
+    }
+    return PAMPS_ROUTE_BAD_METHOD;
+}

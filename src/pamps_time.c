@@ -1,0 +1,93 @@
+/* RFC 3339 timestamps, whole seconds, UTC. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pamps_time.h"
+
+void pamps_time_format(long long epoch, char out[PAMPS_TIME_LEN])
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, PAMPS_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int read_digits(const char **s, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if ((*s)[i] < '0' || (*s)[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + ((*s)[i] - '0');
+    }
+    *s += n;
+    *out = v;
+    return 0;
+}
+
+static int expect(const char **s, const char *chars)
+{
+    if (**s && strchr(chars, **s)) {
+        (*s)++;
+        return 0;
+    }
+    return -1;
+}
+
+int pamps_time_parse(const char *text, long long *epoch)
+{
+    const char *s = text;
+    struct tm tm;
+    int year, mon, day, hh, mm, ss, off = 0;
+
+    if (!s) {
+        return -1;
+    }
+    if (read_digits(&s, 4, &year) || expect(&s, "-") || read_digits(&s, 2, &mon)
+        || expect(&s, "-") || read_digits(&s, 2, &day) || expect(&s, "T ")
+        || read_digits(&s, 2, &hh) || expect(&s, ":") || read_digits(&s, 2, &mm)
+        || expect(&s, ":") || read_digits(&s, 2, &ss)) {
+        return -1;
+    }
+    if (*s == '.') {            /* fractions are dropped: whole seconds only */
+        s++;
+        while (*s >= '0' && *s <= '9') {
+            s++;
+        }
+    }
+    if (*s == 'Z' || *s == 'z') {
+        s++;
+    }
+    else if (*s == '+' || *s == '-') {
+        int sign = (*s == '-') ? -1 : 1, oh, om = 0;
+
+        s++;
+        if (read_digits(&s, 2, &oh)) {
+            return -1;
+        }
+        if (*s == ':') {
+            s++;
+        }
+        if (*s && read_digits(&s, 2, &om)) {
+            return -1;
+        }
+        off = sign * (oh * 3600 + om * 60);
+    }
+    if (*s) {
+        return -1;
+    }
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = year - 1900;
+    tm.tm_mon = mon - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hh;
+    tm.tm_min = mm;
+    tm.tm_sec = ss;
+    *epoch = (long long)timegm(&tm) - off;
+    return 0;
+}

@@ -1,0 +1,36 @@
+"""Fixtures: one shared httpd (SQLite) for the session, the error-log check
+after each test, and helpers to make users."""
+import pytest
+
+from pampsenv import HttpdServer, new_user
+
+
+@pytest.fixture(scope="session")
+def server():
+    srv = HttpdServer().start()
+    yield srv
+    srv.stop()
+    srv.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def clean_error_log(request):
+    """Fails a test whose run put unexpected warnings or errors in the log."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    srv = request.getfixturevalue("server")
+    srv.mark_log()
+    yield
+    bad = srv.unexpected_log_lines()
+    assert not bad, "unexpected lines in the httpd error log:\n" + "\n".join(bad)
+
+
+@pytest.fixture
+def user(server):
+    return new_user(server)
+
+
+@pytest.fixture
+def other(server):
+    return new_user(server)

@@ -1,0 +1,208 @@
+"""A private httpd with the freshly built mod_pamps, for end-to-end tests.
+
+Each server gets its own directory (config, SQLite file, JWT key, logs) and a
+free loopback port; it is started with `apache2 -k start` and stopped with
+`-k stop`. The error log is read after every test: lines at warn level or
+worse fail the test unless the test said it expects them.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+import requests
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MODULE = os.path.join(TOP, ".libs", "mod_pamps.so")
+APACHE = "/usr/sbin/apache2"
+
+# Cheap argon2 cost and a high per-address limit: the suite logs in a lot
+# from 127.0.0.1. Tests of the defaults start their own server.
+TEST_DIRECTIVES = """
+PampsArgon2 1024 1 1
+PampsLoginThrottle 5 100000 300
+"""
+
+BAD_LOG_LINE = re.compile(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout=15.0, what="condition"):
+    """Polls predicate until true; readiness checks, never synchronisation."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise TimeoutError("timed out waiting for " + what)
+
+
+class HttpdServer:
+    def __init__(self, extra=TEST_DIRECTIVES, db_driver="sqlite3", db_params=None,
+                 data_dir=None, port=None):
+        self.port = port or free_port()
+        self.dir = data_dir or tempfile.mkdtemp(prefix="pamps-e2e-")
+        os.chmod(self.dir, 0o755)
+        self.extra = extra
+        self.db_driver = db_driver
+        self.db_params = db_params
+        self.base = "http://127.0.0.1:%d/api/v1" % self.port
+        self.root = "http://127.0.0.1:%d" % self.port
+        self.error_log = os.path.join(self.dir, "error.log")
+        self.expected = []
+        self._log_offset = 0
+
+    @property
+    def db_path(self):
+        return os.path.join(self.dir, "pamps.db")
+
+    def _ctl(self, *args):
+        return subprocess.run([APACHE, "-d", self.dir, "-f",
+                               os.path.join(self.dir, "httpd.conf")] + list(args),
+                              capture_output=True, text=True)
+
+    def start(self):
+        env = dict(os.environ, DB_DRIVER=self.db_driver, ENVIRONMENT="test")
+        if self.db_params:
+            env["DB_PARAMS"] = self.db_params
+        subprocess.run(["sh", os.path.join(TOP, "scripts", "render_conf.sh"), TOP,
+                        MODULE, str(self.port), self.dir, self.extra],
+                       check=True, env=env)
+        res = self._ctl("-k", "start")
+        if res.returncode != 0:
+            raise RuntimeError("httpd did not start: %s%s\n%s" % (
+                res.stdout, res.stderr, self.read_log()))
+        wait_until(self._healthy, what="httpd on port %d" % self.port)
+        return self
+
+    def _healthy(self):
+        try:
+            return requests.get(self.base + "/health", timeout=1).status_code in (200, 503)
+        except requests.RequestException:
+            return False
+
+    def stop(self):
+        pidfile = os.path.join(self.dir, "httpd.pid")
+        pid = None
+        if os.path.exists(pidfile):
+            with open(pidfile) as f:
+                pid = int(f.read().strip() or 0)
+        self._ctl("-k", "stop")
+        if pid:
+            wait_until(lambda: not _alive(pid), what="httpd to stop")
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def read_log(self):
+        try:
+            with open(self.error_log, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    # error-log checking, per test
+    def mark_log(self):
+        self._log_offset = len(self.read_log())
+        self.expected = []
+
+    def expect_log(self, pattern):
+        """The running test provokes a log line matching pattern on purpose."""
+        self.expected.append(re.compile(pattern))
+
+    def unexpected_log_lines(self):
+        new = self.read_log()[self._log_offset:]
+        bad = []
+        for line in new.splitlines():
+            if BAD_LOG_LINE.search(line) and not any(p.search(line) for p in self.expected):
+                bad.append(line)
+        return bad
+
+    def url(self, path):
+        return self.base + path
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def unique(prefix="u"):
+    return (prefix + uuid.uuid4().hex)[:20]
+
+
+class Client:
+    """A logged-in (or anonymous) user of one server."""
+
+    def __init__(self, server, username=None, password="password123", email=None):
+        self.server = server
+        self.username = username
+        self.password = password
+        self.email = email
+        self.access = None
+        self.refresh = None
+        self.id = None
+        self.session = requests.Session()
+
+    def headers(self, token=None):
+        token = token or self.access
+        return {"Authorization": "Bearer " + token} if token else {}
+
+    def request(self, method, path, token=None, **kw):
+        headers = dict(self.headers(token))
+        headers.update(kw.pop("headers", {}))
+        return self.session.request(method, self.server.url(path), headers=headers,
+                                    timeout=30, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def register(self, **extra):
+        self.username = self.username or unique()
+        self.email = self.email or self.username + "@example.com"
+        body = {"username": self.username, "email": self.email, "password": self.password}
+        body.update(extra)
+        r = self.session.post(self.server.url("/auth/register"), json=body, timeout=30)
+        assert r.status_code == 201, r.text
+        self.id = r.json()["id"]
+        return r
+
+    def login(self):
+        r = self.session.post(self.server.url("/auth/login"),
+                              json={"username": self.username, "password": self.password},
+                              timeout=30)
+        assert r.status_code == 200, r.text
+        self.access = r.json()["access_token"]
+        self.refresh = r.json()["refresh_token"]
+        return r
+
+
+def new_user(server, **extra):
+    c = Client(server)
+    c.register(**extra)
+    c.login()
+    return c

@@ -1,0 +1,90 @@
+/* Routing: literal segments beat parameters, ids must be positive int64,
+ * trailing slashes do not matter, wrong methods list what is allowed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "pamps_route.h"
+
+static const pamps_route table[] = {
+    { "GET",    "/users/me",          0, "me" },
+    { "PATCH",  "/users/me",          0, "me_patch" },
+    { "GET",    "/users/{username}",  0, "profile" },
+    { "DELETE", "/users/{username}",  0, "profile_delete" },
+    { "GET",    "/tasks",             0, "list" },
+    { "POST",   "/tasks",             0, "create" },
+    { "GET",    "/tasks/{id}",        0, "get" },
+};
+#define N (sizeof(table) / sizeof(table[0]))
+
+static const char *find(const char *method, const char *path, pamps_route_match_t *m)
+{
+    return pamps_route_find(table, N, method, path, m) == PAMPS_ROUTE_FOUND
+           ? m->route->handler : NULL;
+}
+
+static void test_literal_beats_parameter(void **state)
+{
+    pamps_route_match_t m;
+    (void)state;
+    assert_string_equal(find("GET", "/users/me", &m), "me");
+    assert_string_equal(find("GET", "/users/bob", &m), "profile");
+    assert_string_equal(m.params[0], "bob");
+}
+
+static void test_trailing_slash_is_the_same(void **state)
+{
+    pamps_route_match_t m;
+    (void)state;
+    assert_string_equal(find("GET", "/tasks/", &m), "list");
+    assert_string_equal(find("GET", "/tasks/7/", &m), "get");
+    assert_string_equal(m.params[0], "7");
+}
+
+static void test_ids_must_be_positive_int64(void **state)
+{
+    pamps_route_match_t m;
+    const char *bad[] = { "/tasks/abc", "/tasks/0", "/tasks/-1", "/tasks/1.5",
+                          "/tasks/9223372036854775808", "/tasks/+1" };
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(pamps_route_find(table, N, "GET", bad[i], &m), PAMPS_ROUTE_NOT_FOUND);
+    }
+    assert_string_equal(find("GET", "/tasks/9223372036854775807", &m), "get");
+}
+
+static void test_wrong_method_lists_allowed(void **state)
+{
+    pamps_route_match_t m;
+    (void)state;
+    assert_int_equal(pamps_route_find(table, N, "DELETE", "/users/me", &m),
+                     PAMPS_ROUTE_BAD_METHOD);
+    assert_string_equal(m.allow, "GET, PATCH");
+    assert_int_equal(pamps_route_find(table, N, "PUT", "/tasks", &m), PAMPS_ROUTE_BAD_METHOD);
+    assert_string_equal(m.allow, "GET, POST");
+}
+
+static void test_head_uses_get_and_unknown_is_404(void **state)
+{
+    pamps_route_match_t m;
+    (void)state;
+    assert_string_equal(find("HEAD", "/tasks", &m), "list");
+    assert_int_equal(pamps_route_find(table, N, "GET", "/nope", &m), PAMPS_ROUTE_NOT_FOUND);
+    assert_int_equal(pamps_route_find(table, N, "GET", "/tasks//1", &m), PAMPS_ROUTE_NOT_FOUND);
+    assert_int_equal(pamps_route_find(table, N, "GET", "/users/me/extra", &m),
+                     PAMPS_ROUTE_NOT_FOUND);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_literal_beats_parameter),
+        cmocka_unit_test(test_trailing_slash_is_the_same),
+        cmocka_unit_test(test_ids_must_be_positive_int64),
+        cmocka_unit_test(test_wrong_method_lists_allowed),
+        cmocka_unit_test(test_head_uses_get_and_unknown_is_404),
+    };
+    return cmocka_run_group_tests_name("route", tests, NULL, NULL);
+}
