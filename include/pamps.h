@@ -169,5 +169,35 @@ int pamps_h_tasks_get(pamps_req *req);
 int pamps_h_tasks_put(pamps_req *req);
 int pamps_h_tasks_patch(pamps_req *req);
 int pamps_h_tasks_delete(pamps_req *req);
+int pamps_h_users_list(pamps_req *req);
+int pamps_h_users_profile(pamps_req *req);
+int pamps_h_users_posts(pamps_req *req);
+int pamps_h_users_followers(pamps_req *req);
+int pamps_h_users_following(pamps_req *req);
+int pamps_h_users_follow(pamps_req *req);
+int pamps_h_users_unfollow(pamps_req *req);
+int pamps_h_users_set_role(pamps_req *req);
+int pamps_h_users_delete(pamps_req *req);
+int pamps_h_posts_create(pamps_req *req);
+int pamps_h_posts_feed(pamps_req *req);
+int pamps_h_posts_timeline(pamps_req *req);
+int pamps_h_posts_get(pamps_req *req);
+int pamps_h_posts_replies(pamps_req *req);
+int pamps_h_posts_patch(pamps_req *req);
+int pamps_h_posts_delete(pamps_req *req);
+int pamps_h_posts_like(pamps_req *req);
+int pamps_h_posts_unlike(pamps_req *req);
+int pamps_h_posts_likes(pamps_req *req);
+typedef struct pamps_org_kind pamps_org_kind;  /* route data for h_org.c */
+extern const pamps_org_kind pamps_departments, pamps_positions;
+int pamps_h_org_list(pamps_req *req);
+int pamps_h_org_get(pamps_req *req);
+int pamps_h_org_members(pamps_req *req);
+int pamps_h_org_create(pamps_req *req);
+int pamps_h_org_patch(pamps_req *req);
+int pamps_h_org_delete(pamps_req *req);
+int pamps_h_org_of_user(pamps_req *req);
+int pamps_h_org_assign(pamps_req *req);
+int pamps_h_org_unassign(pamps_req *req);
 
 #endif

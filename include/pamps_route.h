@@ -18,6 +18,7 @@ typedef struct pamps_route {
     const char *pattern;   /* "/tasks/{id}": {id} is a positive int64, {x} any segment */
     unsigned flags;
     const void *handler;   /* opaque here */
+    const void *data;      /* handed to the handler: what one handler serves */
 } pamps_route;
 
 typedef enum {

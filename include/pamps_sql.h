@@ -19,6 +19,46 @@
     "(SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id), " \
     "(SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id)"
 
+#define PAMPS_PUBLIC_USER_COLS "u.id, u.username, u.name, u.bio, u.avatar, u.created_at"
+
+/* post view: post columns, its counts, liked_by_me (first parameter: the
+ * viewer), then the author's public columns */
+#define PAMPS_POST_SELECT \
+    "SELECT p.id, p.text, p.parent_id, p.created_at, p.updated_at," \
+    " (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)," \
+    " (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)," \
+    " EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = %s), " \
+    PAMPS_PUBLIC_USER_COLS " FROM posts p JOIN users u ON u.id = p.user_id"
+/* keyset pages: newest first, ids below the cursor, one row more than asked
+ * so the handler knows whether there is a next page */
+#define PAMPS_FEED_PAGE " AND p.id < %s ORDER BY p.id DESC LIMIT %s"
+
+/* offset lists of public users, ordered by id */
+#define PAMPS_USER_PAGE " ORDER BY u.id LIMIT %s OFFSET %s"
+
+/* Departments and positions share one implementation: the same statements
+ * over their own tables, generated here for each. */
+#define PAMPS_ORG_COLS "o.id, o.name, o.description, o.created_at"
+#define PAMPS_ORG_STATEMENTS(X, K, table, members, key) \
+    X(K##_LIST, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT %s OFFSET %s") \
+    X(K##_COUNT, "SELECT COUNT(*) FROM " table) \
+    X(K##_GET, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = %s") \
+    X(K##_INSERT, "INSERT INTO " table " (name, description, created_at) VALUES (%s, %s, %s)" \
+      " ON CONFLICT DO NOTHING RETURNING id") \
+    X(K##_UPDATE, "UPDATE " table " SET name = CASE WHEN %s = '1' THEN %s ELSE name END," \
+      " description = CASE WHEN %s = '1' THEN %s ELSE description END WHERE id = %s") \
+    X(K##_DELETE_MEMBERS, "DELETE FROM " members " WHERE " key " = %s") \
+    X(K##_DELETE, "DELETE FROM " table " WHERE id = %s") \
+    X(K##_MEMBERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
+      " JOIN users u ON u.id = m.user_id WHERE m." key " = %s" PAMPS_USER_PAGE) \
+    X(K##_MEMBERS_COUNT, "SELECT COUNT(*) FROM " members " WHERE " key " = %s") \
+    X(K##_OF_USER_LIST, "SELECT " PAMPS_ORG_COLS " FROM " members " m JOIN " table " o" \
+      " ON o.id = m." key " WHERE m.user_id = %s ORDER BY o.id LIMIT %s OFFSET %s") \
+    X(K##_OF_USER_COUNT, "SELECT COUNT(*) FROM " members " WHERE user_id = %s") \
+    X(K##_ASSIGN, "INSERT INTO " members " (" key ", user_id, created_at) VALUES (%s, %s, %s)" \
+      " ON CONFLICT DO NOTHING") \
+    X(K##_UNASSIGN, "DELETE FROM " members " WHERE " key " = %s AND user_id = %s")
+
 #define PAMPS_STATEMENTS(X) \
     X(PING, "SELECT 1") \
     X(USER_AUTH, "SELECT id, username, role, token_version FROM users WHERE id = %s") \
@@ -88,7 +128,44 @@
     X(TASK_LIST_UPDATED_DESC, PAMPS_TASK_LIST("updated_at DESC, id DESC")) \
     X(TASK_LIST_UPDATED_ASC, PAMPS_TASK_LIST("updated_at ASC, id ASC")) \
     X(TASK_LIST_TITLE_DESC, PAMPS_TASK_LIST("title DESC, id DESC")) \
-    X(TASK_LIST_TITLE_ASC, PAMPS_TASK_LIST("title ASC, id ASC"))
+    X(TASK_LIST_TITLE_ASC, PAMPS_TASK_LIST("title ASC, id ASC")) \
+    X(USERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM users u" \
+      " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE) \
+    X(USERS_COUNT, "SELECT COUNT(*) FROM users u" \
+      " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')") \
+    X(USER_PROFILE, "SELECT " PAMPS_USER_OWN_COLS " FROM users u" \
+      " WHERE lower(u.username) = lower(%s)") \
+    X(USER_SET_ROLE, "UPDATE users SET role = %s, updated_at = %s WHERE id = %s") \
+    X(FOLLOWERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
+      " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = %s" PAMPS_USER_PAGE) \
+    X(FOLLOWERS_COUNT, "SELECT COUNT(*) FROM follows WHERE followee_id = %s") \
+    X(FOLLOWING_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
+      " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = %s" PAMPS_USER_PAGE) \
+    X(FOLLOWING_COUNT, "SELECT COUNT(*) FROM follows WHERE follower_id = %s") \
+    X(FOLLOW_INSERT, "INSERT INTO follows (follower_id, followee_id, created_at)" \
+      " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING") \
+    X(FOLLOW_DELETE, "DELETE FROM follows WHERE follower_id = %s AND followee_id = %s") \
+    X(POST_INSERT, "INSERT INTO posts (user_id, parent_id, text, created_at, updated_at)" \
+      " VALUES (%s, %s, %s, %s, %s) RETURNING id") \
+    X(POST_GET, PAMPS_POST_SELECT " WHERE p.id = %s") \
+    X(POST_OWNER, "SELECT user_id FROM posts WHERE id = %s") \
+    X(POST_UPDATE, "UPDATE posts SET text = %s, updated_at = %s WHERE id = %s") \
+    X(POST_DETACH_REPLIES, "UPDATE posts SET parent_id = NULL WHERE parent_id = %s") \
+    X(POST_DEL_LIKES, "DELETE FROM likes WHERE post_id = %s") \
+    X(POST_DELETE, "DELETE FROM posts WHERE id = %s") \
+    X(FEED_ALL, PAMPS_POST_SELECT " WHERE 1 = 1" PAMPS_FEED_PAGE) \
+    X(FEED_USER, PAMPS_POST_SELECT " WHERE p.user_id = %s" PAMPS_FEED_PAGE) \
+    X(FEED_REPLIES, PAMPS_POST_SELECT " WHERE p.parent_id = %s" PAMPS_FEED_PAGE) \
+    X(FEED_TIMELINE, PAMPS_POST_SELECT " WHERE (p.user_id = %s OR p.user_id IN" \
+      " (SELECT followee_id FROM follows WHERE follower_id = %s))" PAMPS_FEED_PAGE) \
+    X(LIKE_INSERT, "INSERT INTO likes (post_id, user_id, created_at) VALUES (%s, %s, %s)" \
+      " ON CONFLICT DO NOTHING") \
+    X(LIKE_DELETE, "DELETE FROM likes WHERE post_id = %s AND user_id = %s") \
+    X(LIKERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
+      " JOIN users u ON u.id = l.user_id WHERE l.post_id = %s" PAMPS_USER_PAGE) \
+    X(LIKERS_COUNT, "SELECT COUNT(*) FROM likes WHERE post_id = %s") \
+    PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
+    PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")
 
 #define PAMPS_SQL_ENUM(name, sql) PAMPS_SQL_##name,
 typedef enum { PAMPS_STATEMENTS(PAMPS_SQL_ENUM) PAMPS_SQL_COUNT } pamps_sql_id;
@@ -100,5 +177,10 @@ typedef struct {
 } pamps_sql_statement;
 
 extern const pamps_sql_statement pamps_sql[PAMPS_SQL_COUNT];
+
+/* A LIKE parameter matching q as a substring, case-insensitively: q is
+ * lower-cased and its wildcards escaped (with '\\', as the statements say). */
+#include <apr_pools.h>
+const char *pamps_like_pattern(apr_pool_t *p, const char *q);
 
 #endif

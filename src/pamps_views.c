@@ -76,6 +76,34 @@ json_t *pamps_view_task(const pamps_row *row)
     return t;
 }
 
+json_t *pamps_view_post(const pamps_row *row)
+{
+    json_t *post = json_object();
+
+    json_object_set_new(post, "id", json_integer(pamps_col_int(row, 0)));
+    pamps_json_set_str(post, "text", col(row, 1));
+    json_object_set_new(post, "author", pamps_view_public_user(row, 8));
+    json_object_set_new(post, "parent_id",
+                        col(row, 2) ? json_integer(pamps_col_int(row, 2)) : json_null());
+    pamps_json_set_time(post, "created_at", col(row, 3));
+    pamps_json_set_time(post, "updated_at", col(row, 4));
+    json_object_set_new(post, "likes_count", json_integer(pamps_col_int(row, 5)));
+    json_object_set_new(post, "replies_count", json_integer(pamps_col_int(row, 6)));
+    json_object_set_new(post, "liked_by_me", json_boolean(pamps_col_bool(row, 7)));
+    return post;
+}
+
+json_t *pamps_view_org(const pamps_row *row)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_integer(pamps_col_int(row, 0)));
+    pamps_json_set_str(o, "name", col(row, 1));
+    pamps_json_set_str(o, "description", col(row, 2));
+    pamps_json_set_time(o, "created_at", col(row, 3));
+    return o;
+}
+
 json_t *pamps_view_offset_page(json_t *items, long long total, long long limit,
                                long long offset)
 {

@@ -9,13 +9,13 @@
 #include "pamps_route.h"
 
 static const pamps_route table[] = {
-    { "GET",    "/users/me",          0, "me" },
-    { "PATCH",  "/users/me",          0, "me_patch" },
-    { "GET",    "/users/{username}",  0, "profile" },
-    { "DELETE", "/users/{username}",  0, "profile_delete" },
-    { "GET",    "/tasks",             0, "list" },
-    { "POST",   "/tasks",             0, "create" },
-    { "GET",    "/tasks/{id}",        0, "get" },
+    { "GET",    "/users/me",          0, "me", NULL },
+    { "PATCH",  "/users/me",          0, "me_patch", NULL },
+    { "GET",    "/users/{username}",  0, "profile", NULL },
+    { "DELETE", "/users/{username}",  0, "profile_delete", NULL },
+    { "GET",    "/tasks",             0, "list", NULL },
+    { "POST",   "/tasks",             0, "create", NULL },
+    { "GET",    "/tasks/{id}",        0, "get", NULL },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 

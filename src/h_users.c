@@ -1,0 +1,168 @@
+/* /users: the directory, profiles, a user's posts, the social graph, and
+ * the admin's role change and account deletion. */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "pamps.h"
+#include "pamps_account.h"
+#include "pamps_lists.h"
+#include "pamps_sql.h"
+
+/* The id of {username} in the path, or NULL when a 404 has been sent. */
+static const char *path_user_id(pamps_req *req)
+{
+    pamps_rows rows;
+    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
+                                         PAMPS_ARGS(req->match.params[0]));
+
+    if (st != PAMPS_DB_OK) {
+        pamps_db_fail(req, st);
+        return NULL;
+    }
+    if (rows.nrows != 1) {
+        pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
+        return NULL;
+    }
+    return rows.rows[0].col[0];
+}
+
+int pamps_h_users_list(pamps_req *req)
+{
+    const char *q = apr_table_get(pamps_query_args(req), "q");
+    const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
+
+    return pamps_send_user_page(req, PAMPS_SQL_USERS_LIST, PAMPS_SQL_USERS_COUNT,
+                                PAMPS_ARGS(pattern, pattern));
+}
+
+int pamps_h_users_profile(pamps_req *req)
+{
+    pamps_rows rows;
+    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_PROFILE, &rows,
+                                         PAMPS_ARGS(req->match.params[0]));
+    json_t *profile;
+
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    if (rows.nrows != 1) {
+        return pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
+    }
+    /* the profile is the own view without what only the owner may see */
+    profile = pamps_view_own_user(&rows.rows[0]);
+    json_object_del(profile, "email");
+    json_object_del(profile, "role");
+    return pamps_send_json(req, HTTP_OK, profile);
+}
+
+int pamps_h_users_posts(pamps_req *req)
+{
+    const char *id = path_user_id(req);
+
+    return id ? pamps_send_feed(req, PAMPS_SQL_FEED_USER, PAMPS_ARGS(id)) : OK;
+}
+
+int pamps_h_users_followers(pamps_req *req)
+{
+    const char *id = path_user_id(req);
+
+    return id ? pamps_send_user_page(req, PAMPS_SQL_FOLLOWERS_LIST, PAMPS_SQL_FOLLOWERS_COUNT,
+                                     PAMPS_ARGS(id))
+              : OK;
+}
+
+int pamps_h_users_following(pamps_req *req)
+{
+    const char *id = path_user_id(req);
+
+    return id ? pamps_send_user_page(req, PAMPS_SQL_FOLLOWING_LIST, PAMPS_SQL_FOLLOWING_COUNT,
+                                     PAMPS_ARGS(id))
+              : OK;
+}
+
+static int change_follow(pamps_req *req, int stmt)
+{
+    const char *id = path_user_id(req);
+    pamps_db_status st;
+
+    if (!id) {
+        return OK;
+    }
+    if (stmt == PAMPS_SQL_FOLLOW_INSERT) {
+        if (strcmp(id, req->user->id_text) == 0) {
+            json_t *errors = json_array();
+            pamps_json_add_error(errors, "path", "username", "value_error",
+                                 "You cannot follow yourself");
+            return pamps_send_422(req, errors);
+        }
+        st = pamps_db_exec(req, stmt, NULL, PAMPS_ARGS(req->user->id_text, id,
+                                                       pamps_now_text(req->r->pool)));
+    }
+    else {
+        st = pamps_db_exec(req, stmt, NULL, PAMPS_ARGS(req->user->id_text, id));
+    }
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_no_content(req);
+}
+
+int pamps_h_users_follow(pamps_req *req)
+{
+    return change_follow(req, PAMPS_SQL_FOLLOW_INSERT);
+}
+
+int pamps_h_users_unfollow(pamps_req *req)
+{
+    return change_follow(req, PAMPS_SQL_FOLLOW_DELETE);
+}
+
+static const char *check_role(const char *value, const char **type)
+{
+    if (strcmp(value, "user") == 0 || strcmp(value, "admin") == 0) {
+        return NULL;
+    }
+    *type = "literal_error";
+    return "Input should be 'user' or 'admin'";
+}
+
+int pamps_h_users_set_role(pamps_req *req)
+{
+    static const pamps_field_spec specs[] = {
+        { "role", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, check_role },
+    };
+    pamps_field_value v[1];
+    json_t *errors = json_array();
+    const char *id;
+    pamps_db_status st;
+
+    if (pamps_json_read_fields(req->r->pool, req->body, specs, 1, v, errors)) {
+        return pamps_send_422(req, errors);
+    }
+    json_decref(errors);
+    if (!(id = path_user_id(req))) {
+        return OK;
+    }
+    st = pamps_db_exec(req, PAMPS_SQL_USER_SET_ROLE, NULL,
+                       PAMPS_ARGS(v[0].str, pamps_now_text(req->r->pool), id));
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_own_view(req, HTTP_OK, id);
+}
+
+int pamps_h_users_delete(pamps_req *req)
+{
+    const char *id = path_user_id(req);
+    pamps_db_status st;
+
+    if (!id) {
+        return OK;
+    }
+    if ((st = pamps_account_delete(req, id)) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_no_content(req);
+}
