@@ -155,6 +155,8 @@ const pamps_route *pamps_routes(size_t *n);
 
 /* Resource handlers (src/h_*.c) */
 int pamps_h_health(pamps_req *req);
+int pamps_h_openapi(pamps_req *req);
+int pamps_h_docs(pamps_req *req);
 int pamps_h_register(pamps_req *req);
 int pamps_h_login(pamps_req *req);
 int pamps_h_refresh(pamps_req *req);

@@ -21,6 +21,8 @@
 
 static const pamps_route routes[] = {
     { "GET",    "/health",            PUBLIC,               pamps_h_health, NULL },
+    { "GET",    "/openapi.json",      PUBLIC,               pamps_h_openapi, NULL },
+    { "GET",    "/docs",              PUBLIC,               pamps_h_docs, NULL },
     { "POST",   "/auth/register",     PUBLIC | JSON,        pamps_h_register, NULL },
     { "POST",   "/auth/login",        PUBLIC | JSON | FORM, pamps_h_login, NULL },
     { "POST",   "/auth/refresh",      PUBLIC | JSON,        pamps_h_refresh, NULL },
