@@ -145,8 +145,13 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
         pr->ncols = apr_dbd_num_cols(db->driver, res);
         pr->col = apr_pcalloc(req->r->pool, sizeof(char *) * (pr->ncols + 1));
         for (int i = 0; i < pr->ncols; i++) {
-            const char *v = apr_dbd_get_entry(db->driver, row, i);
-            pr->col[i] = v ? apr_pstrdup(req->r->pool, v) : NULL;
+            char *v = NULL;
+
+            /* get_entry gives "" for NULL on pgsql; datum_get tells them apart */
+            if (apr_dbd_datum_get(db->driver, row, i, APR_DBD_TYPE_STRING, &v) == APR_SUCCESS
+                && v) {
+                pr->col[i] = apr_pstrdup(req->r->pool, v);
+            }
         }
     }
     out->nrows = rows->nelts;
