@@ -1,16 +1,46 @@
 #!/bin/sh
-# `make run`: a private httpd in the foreground with mod_pamps on SQLite.
-# usage: run.sh TOP MODULE PORT DATA_DIR
+# `make run`: a private httpd in the foreground with mod_pamps, on SQLite
+# (default) or on a private PostgreSQL in DATA_DIR/pg (DB=pgsql).
+# usage: run.sh TOP MODULE PORT DATA_DIR [sqlite3|pgsql]
 set -eu
-top=$1 module=$2 port=$3 data=$4
+top=$1 module=$2 port=$3 data=$4 db=${5:-sqlite3}
 
 mkdir -p "$data"
-sh "$top/scripts/render_conf.sh" "$top" "$module" "$port" "$data"
-/usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t >/dev/null 2>&1 || {
-    /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t
-    exit 1
+case $db in
+sqlite3)
+    export DB_DRIVER=sqlite3 DB_PARAMS="$data/pamps.db"
+    spec="sqlite3:$data/pamps.db"
+    ;;
+pgsql)
+    params=$(sh "$top/scripts/pgcluster.sh" start "$data/pg")
+    export DB_DRIVER=pgsql DB_PARAMS="$params"
+    spec="pgsql:$params"
+    ;;
+*)
+    echo "DB must be sqlite3 or pgsql" >&2
+    exit 2
+    ;;
+esac
+
+stop_db() {
+    [ "$db" = pgsql ] && sh "$top/scripts/pgcluster.sh" stop "$data/pg"
+    return 0
 }
-echo "PAMPS_DB='sqlite3:$data/pamps.db'"
+
+sh "$top/scripts/render_conf.sh" "$top" "$module" "$port" "$data"
+if ! /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t >/dev/null 2>&1; then
+    /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t
+    stop_db
+    exit 1
+fi
+echo "PAMPS_DB='$spec'"
 echo "mod_pamps on http://127.0.0.1:$port/api/v1 (errors: $data/error.log; Ctrl-C stops)"
-# exec: Ctrl-C reaches httpd itself, which stops its children and leaves nothing behind
-exec /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND
+
+# httpd runs in the foreground as a child: Ctrl-C reaches it (same process
+# group) and it stops its children; then the database goes too
+/usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND &
+httpd=$!
+trap 'kill -TERM $httpd 2>/dev/null || true' INT TERM
+wait $httpd || true
+wait $httpd 2>/dev/null || true
+stop_db
