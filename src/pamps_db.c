@@ -132,13 +132,15 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
     }
+    /* random access (1): the whole result arrives inside pselect, so a
+     * failure is reported here; in sequential mode pgsql reports it later
+     * as a plain end of rows, and an error would pass for "no such row" */
     rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
-                         statement(db, stmt), 0, nargs, (const char **)args);
+                         statement(db, stmt), 1, nargs, (const char **)args);
     if (rv) {
         return classify(req, db, stmt, rv);
     }
     rows = apr_array_make(req->r->pool, 8, sizeof(pamps_row));
-    /* always read to the end: a pgsql connection left mid-result stays busy */
     while (apr_dbd_get_row(db->driver, req->r->pool, res, &row, -1) == 0) {
         pamps_row *pr = apr_array_push(rows);
 

@@ -54,7 +54,7 @@ static int current_version(apr_pool_t *p, const apr_dbd_driver_t *d, apr_dbd_t *
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     int rv = apr_dbd_select(d, p, h, &res,
-                            "SELECT MAX(version) FROM pamps_schema_migrations", 0);
+                            "SELECT MAX(version) FROM pamps_schema_migrations", 1);
 
     *version = 0;
     if (rv) {
