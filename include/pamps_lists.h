@@ -1,23 +1,35 @@
-/* The two kinds of paginated lists API.md defines, written once. */
+/* The two kinds of paginated lists API.md defines, written once. A page
+ * request is read first (422 comes before any lookup's 404), then sent. */
 #ifndef PAMPS_LISTS_H
 #define PAMPS_LISTS_H
 
 #include "pamps.h"
 
-/* Offset list of public users: reads limit/offset (422 when bad), runs
- * count_stmt with args and list_stmt with args + limit + offset, and sends
- * {"items", "total", "limit", "offset"}. */
-int pamps_send_user_page(pamps_req *req, int list_stmt, int count_stmt,
-                         int nargs, const char *const *args);
+typedef struct {
+    long long limit;
+    const char *limit_text;
+    const char *offset_text;      /* offset lists */
+    const char *before_text;      /* feeds: the cursor (ids below it) */
+    const char *fetch_text;       /* feeds: limit + 1, to see if more follow */
+} pamps_page;
 
-/* The same for any row shape: view turns one row into one item. */
+/* limit and offset, or limit and before; nonzero when a 422 has been sent */
+int pamps_read_offset_page(pamps_req *req, pamps_page *page);
+int pamps_read_feed_page(pamps_req *req, pamps_page *page);
+
+/* Runs count_stmt with args and list_stmt with args + limit + offset, and
+ * sends {"items", "total", "limit", "offset"}, view making each item. */
 typedef json_t *(*pamps_row_view)(const pamps_row *row);
-int pamps_send_offset_page(pamps_req *req, int list_stmt, int count_stmt,
-                           pamps_row_view view, int nargs, const char *const *args);
+int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt,
+                           int count_stmt, pamps_row_view view, int nargs,
+                           const char *const *args);
+/* ... of public users */
+int pamps_send_user_page(pamps_req *req, const pamps_page *page, int list_stmt,
+                         int count_stmt, int nargs, const char *const *args);
 
-/* Keyset feed of posts: reads limit/before (422 when bad), runs feed_stmt
- * with the viewer's id, args, before and limit + 1, and sends
- * {"items", "limit", "next_before"}. */
-int pamps_send_feed(pamps_req *req, int feed_stmt, int nargs, const char *const *args);
+/* Runs feed_stmt with args (which carry the page's before and fetch where
+ * the statement wants them) and sends {"items", "limit", "next_before"}. */
+int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int nargs,
+                    const char *const *args);
 
 #endif

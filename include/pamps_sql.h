@@ -33,8 +33,9 @@
  * so the handler knows whether there is a next page */
 #define PAMPS_FEED_PAGE " AND p.id < %s ORDER BY p.id DESC LIMIT %s"
 
-/* offset lists of public users, ordered by id */
-#define PAMPS_USER_PAGE " ORDER BY u.id LIMIT %s OFFSET %s"
+/* offset lists of public users, ordered by user id: by the column of the
+ * table the list is read from, so its index gives the order */
+#define PAMPS_USER_PAGE(id) " ORDER BY " id " LIMIT %s OFFSET %s"
 
 /* Departments and positions share one implementation: the same statements
  * over their own tables, generated here for each. */
@@ -50,7 +51,7 @@
     X(K##_DELETE_MEMBERS, "DELETE FROM " members " WHERE " key " = %s") \
     X(K##_DELETE, "DELETE FROM " table " WHERE id = %s") \
     X(K##_MEMBERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
-      " JOIN users u ON u.id = m.user_id WHERE m." key " = %s" PAMPS_USER_PAGE) \
+      " JOIN users u ON u.id = m.user_id WHERE m." key " = %s" PAMPS_USER_PAGE("m.user_id")) \
     X(K##_MEMBERS_COUNT, "SELECT COUNT(*) FROM " members " WHERE " key " = %s") \
     X(K##_OF_USER_LIST, "SELECT " PAMPS_ORG_COLS " FROM " members " m JOIN " table " o" \
       " ON o.id = m." key " WHERE m.user_id = %s ORDER BY o.id LIMIT %s OFFSET %s") \
@@ -130,17 +131,19 @@
     X(TASK_LIST_TITLE_DESC, PAMPS_TASK_LIST("title DESC, id DESC")) \
     X(TASK_LIST_TITLE_ASC, PAMPS_TASK_LIST("title ASC, id ASC")) \
     X(USERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM users u" \
-      " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE) \
+      " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE("u.id")) \
     X(USERS_COUNT, "SELECT COUNT(*) FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')") \
     X(USER_PROFILE, "SELECT " PAMPS_USER_OWN_COLS " FROM users u" \
       " WHERE lower(u.username) = lower(%s)") \
     X(USER_SET_ROLE, "UPDATE users SET role = %s, updated_at = %s WHERE id = %s") \
     X(FOLLOWERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
-      " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = %s" PAMPS_USER_PAGE) \
+      " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = %s" \
+      PAMPS_USER_PAGE("f.follower_id")) \
     X(FOLLOWERS_COUNT, "SELECT COUNT(*) FROM follows WHERE followee_id = %s") \
     X(FOLLOWING_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
-      " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = %s" PAMPS_USER_PAGE) \
+      " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = %s" \
+      PAMPS_USER_PAGE("f.followee_id")) \
     X(FOLLOWING_COUNT, "SELECT COUNT(*) FROM follows WHERE follower_id = %s") \
     X(FOLLOW_INSERT, "INSERT INTO follows (follower_id, followee_id, created_at)" \
       " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING") \
@@ -156,13 +159,21 @@
     X(FEED_ALL, PAMPS_POST_SELECT " WHERE 1 = 1" PAMPS_FEED_PAGE) \
     X(FEED_USER, PAMPS_POST_SELECT " WHERE p.user_id = %s" PAMPS_FEED_PAGE) \
     X(FEED_REPLIES, PAMPS_POST_SELECT " WHERE p.parent_id = %s" PAMPS_FEED_PAGE) \
-    X(FEED_TIMELINE, PAMPS_POST_SELECT " WHERE (p.user_id = %s OR p.user_id IN" \
-      " (SELECT followee_id FROM follows WHERE follower_id = %s))" PAMPS_FEED_PAGE) \
+    /* the timeline takes from each author (the followed, and the caller) at \
+     * most a page of their newest posts below the cursor, through posts_user: \
+     * its cost follows the number of authors, not the size of the table */ \
+    X(FEED_TIMELINE, PAMPS_POST_SELECT " WHERE p.id IN (SELECT w_p.id FROM" \
+      " (SELECT f.followee_id AS uid FROM follows f WHERE f.follower_id = %s" \
+      "  UNION ALL SELECT CAST(%s AS BIGINT)) w" \
+      " JOIN posts w_p ON w_p.user_id = w.uid WHERE w_p.id < %s AND w_p.id >= COALESCE(" \
+      "  (SELECT x.id FROM posts x WHERE x.user_id = w.uid AND x.id < %s" \
+      "   ORDER BY x.id DESC LIMIT 1 OFFSET %s), 0))" \
+      " ORDER BY p.id DESC LIMIT %s") \
     X(LIKE_INSERT, "INSERT INTO likes (post_id, user_id, created_at) VALUES (%s, %s, %s)" \
       " ON CONFLICT DO NOTHING") \
     X(LIKE_DELETE, "DELETE FROM likes WHERE post_id = %s AND user_id = %s") \
     X(LIKERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
-      " JOIN users u ON u.id = l.user_id WHERE l.post_id = %s" PAMPS_USER_PAGE) \
+      " JOIN users u ON u.id = l.user_id WHERE l.post_id = %s" PAMPS_USER_PAGE("l.user_id")) \
     X(LIKERS_COUNT, "SELECT COUNT(*) FROM likes WHERE post_id = %s") \
     PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
     PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")

@@ -98,8 +98,12 @@ static int read_item(pamps_req *req, unsigned name_flags, pamps_field_value v[2]
 int pamps_h_org_list(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
+    pamps_page page;
 
-    return pamps_send_offset_page(req, k->list, k->count, pamps_view_org, PAMPS_NOARGS);
+    if (pamps_read_offset_page(req, &page)) {
+        return OK;
+    }
+    return pamps_send_offset_page(req, &page, k->list, k->count, pamps_view_org, PAMPS_NOARGS);
 }
 
 int pamps_h_org_get(pamps_req *req)
@@ -111,11 +115,12 @@ int pamps_h_org_members(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
+    pamps_page page;
 
-    if (!exists(req, k, id)) {
+    if (pamps_read_offset_page(req, &page) || !exists(req, k, id)) {
         return OK;
     }
-    return pamps_send_user_page(req, k->members_list, k->members_count, PAMPS_ARGS(id));
+    return pamps_send_user_page(req, &page, k->members_list, k->members_count, PAMPS_ARGS(id));
 }
 
 int pamps_h_org_create(pamps_req *req)
@@ -203,13 +208,14 @@ static const char *path_user_id(pamps_req *req)
 int pamps_h_org_of_user(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
-    const char *user = path_user_id(req);
+    const char *user;
+    pamps_page page;
 
-    if (!user) {
+    if (pamps_read_offset_page(req, &page) || !(user = path_user_id(req))) {
         return OK;
     }
-    return pamps_send_offset_page(req, k->of_user_list, k->of_user_count, pamps_view_org,
-                                  PAMPS_ARGS(user));
+    return pamps_send_offset_page(req, &page, k->of_user_list, k->of_user_count,
+                                  pamps_view_org, PAMPS_ARGS(user));
 }
 
 static int change_membership(pamps_req *req, int assign)

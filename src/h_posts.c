@@ -104,13 +104,28 @@ int pamps_h_posts_create(pamps_req *req)
 
 int pamps_h_posts_feed(pamps_req *req)
 {
-    return pamps_send_feed(req, PAMPS_SQL_FEED_ALL, PAMPS_NOARGS);
+    pamps_page page;
+
+    if (pamps_read_feed_page(req, &page)) {
+        return OK;
+    }
+    return pamps_send_feed(req, &page, PAMPS_SQL_FEED_ALL,
+                           PAMPS_ARGS(req->user->id_text, page.before_text, page.fetch_text));
 }
 
 int pamps_h_posts_timeline(pamps_req *req)
 {
-    return pamps_send_feed(req, PAMPS_SQL_FEED_TIMELINE,
-                           PAMPS_ARGS(req->user->id_text, req->user->id_text));
+    const char *me = req->user->id_text;
+    pamps_page page;
+
+    if (pamps_read_feed_page(req, &page)) {
+        return OK;
+    }
+    /* each author contributes at most limit + 1 posts: the bound is the
+     * one at offset limit (see FEED_TIMELINE) */
+    return pamps_send_feed(req, &page, PAMPS_SQL_FEED_TIMELINE,
+                           PAMPS_ARGS(me, me, me, page.before_text, page.before_text,
+                                      page.limit_text, page.fetch_text));
 }
 
 int pamps_h_posts_get(pamps_req *req)
@@ -121,11 +136,14 @@ int pamps_h_posts_get(pamps_req *req)
 int pamps_h_posts_replies(pamps_req *req)
 {
     const char *id = req->match.params[0];
+    pamps_page page;
 
-    if (!post_owner(req, id)) {
+    if (pamps_read_feed_page(req, &page) || !post_owner(req, id)) {
         return OK;
     }
-    return pamps_send_feed(req, PAMPS_SQL_FEED_REPLIES, PAMPS_ARGS(id));
+    return pamps_send_feed(req, &page, PAMPS_SQL_FEED_REPLIES,
+                           PAMPS_ARGS(req->user->id_text, id, page.before_text,
+                                      page.fetch_text));
 }
 
 int pamps_h_posts_patch(pamps_req *req)
@@ -213,10 +231,11 @@ int pamps_h_posts_unlike(pamps_req *req)
 int pamps_h_posts_likes(pamps_req *req)
 {
     const char *id = req->match.params[0];
+    pamps_page page;
 
-    if (!post_owner(req, id)) {
+    if (pamps_read_offset_page(req, &page) || !post_owner(req, id)) {
         return OK;
     }
-    return pamps_send_user_page(req, PAMPS_SQL_LIKERS_LIST, PAMPS_SQL_LIKERS_COUNT,
+    return pamps_send_user_page(req, &page, PAMPS_SQL_LIKERS_LIST, PAMPS_SQL_LIKERS_COUNT,
                                 PAMPS_ARGS(id));
 }

@@ -32,8 +32,12 @@ int pamps_h_users_list(pamps_req *req)
 {
     const char *q = apr_table_get(pamps_query_args(req), "q");
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
+    pamps_page page;
 
-    return pamps_send_user_page(req, PAMPS_SQL_USERS_LIST, PAMPS_SQL_USERS_COUNT,
+    if (pamps_read_offset_page(req, &page)) {
+        return OK;
+    }
+    return pamps_send_user_page(req, &page, PAMPS_SQL_USERS_LIST, PAMPS_SQL_USERS_COUNT,
                                 PAMPS_ARGS(pattern, pattern));
 }
 
@@ -59,27 +63,37 @@ int pamps_h_users_profile(pamps_req *req)
 
 int pamps_h_users_posts(pamps_req *req)
 {
-    const char *id = path_user_id(req);
+    pamps_page page;
+    const char *id;
 
-    return id ? pamps_send_feed(req, PAMPS_SQL_FEED_USER, PAMPS_ARGS(id)) : OK;
+    if (pamps_read_feed_page(req, &page) || !(id = path_user_id(req))) {
+        return OK;
+    }
+    return pamps_send_feed(req, &page, PAMPS_SQL_FEED_USER,
+                           PAMPS_ARGS(req->user->id_text, id, page.before_text,
+                                      page.fetch_text));
+}
+
+/* followers or following of {username} */
+static int send_graph(pamps_req *req, int list_stmt, int count_stmt)
+{
+    pamps_page page;
+    const char *id;
+
+    if (pamps_read_offset_page(req, &page) || !(id = path_user_id(req))) {
+        return OK;
+    }
+    return pamps_send_user_page(req, &page, list_stmt, count_stmt, PAMPS_ARGS(id));
 }
 
 int pamps_h_users_followers(pamps_req *req)
 {
-    const char *id = path_user_id(req);
-
-    return id ? pamps_send_user_page(req, PAMPS_SQL_FOLLOWERS_LIST, PAMPS_SQL_FOLLOWERS_COUNT,
-                                     PAMPS_ARGS(id))
-              : OK;
+    return send_graph(req, PAMPS_SQL_FOLLOWERS_LIST, PAMPS_SQL_FOLLOWERS_COUNT);
 }
 
 int pamps_h_users_following(pamps_req *req)
 {
-    const char *id = path_user_id(req);
-
-    return id ? pamps_send_user_page(req, PAMPS_SQL_FOLLOWING_LIST, PAMPS_SQL_FOLLOWING_COUNT,
-                                     PAMPS_ARGS(id))
-              : OK;
+    return send_graph(req, PAMPS_SQL_FOLLOWING_LIST, PAMPS_SQL_FOLLOWING_COUNT);
 }
 
 static int change_follow(pamps_req *req, int stmt)

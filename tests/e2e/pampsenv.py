@@ -5,10 +5,15 @@ free loopback port; it is started with `apache2 -k start` and stopped with
 `-k stop`. The error log is read after every test: lines at warn level or
 worse fail the test unless the test said it expects them.
 """
+import base64
+import hashlib
+import hmac
+import json
 import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -206,3 +211,92 @@ def new_user(server, **extra):
     c.register(**extra)
     c.login()
     return c
+
+
+# --- helpers for the end-to-end tests (JWTs by hand, read-only DB, logs) ---
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jwt_parts(token):
+    """(header, payload) of a JWT, without checking anything."""
+    head, body, _sig = token.split(".")
+    return json.loads(b64url_decode(head)), json.loads(b64url_decode(body))
+
+
+_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def jwt_sign(payload, key, alg="HS256", header=None):
+    """A JWT signed with HMAC alg and key (bytes); alg "none" leaves the
+    signature empty. header overrides the default {"alg", "typ"}."""
+    head = {"alg": alg, "typ": "JWT"} if header is None else header
+    signing_input = (b64url(json.dumps(head, separators=(",", ":")).encode()) + "."
+                     + b64url(json.dumps(payload, separators=(",", ":")).encode()))
+    if alg == "none":
+        return signing_input + "."
+    mac = hmac.new(key, signing_input.encode("ascii"), _HASHES[alg]).digest()
+    return signing_input + "." + b64url(mac)
+
+
+def server_key(server):
+    """The HMAC secret the server signs with, as the module reads it."""
+    with open(os.path.join(server.dir, "jwt.key"), "rb") as f:
+        return f.read().rstrip(b"\r\n")
+
+
+def db_rows(server, sql, args=()):
+    """Runs a query on the server's SQLite file, read-only."""
+    con = sqlite3.connect("file:%s?mode=ro" % server.db_path, uri=True, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def checked(server):
+    """Body of a function-scoped fixture for an extra server: the test's
+    warnings and errors in that server's log fail it, as for `server`."""
+    server.mark_log()
+    yield server
+    bad = server.unexpected_log_lines()
+    assert not bad, "unexpected lines in the httpd error log:\n" + "\n".join(bad)
+
+
+def extra_server(directives):
+    """Starts a server with TEST_DIRECTIVES plus directives (for a
+    module-scoped fixture: yield from it)."""
+    srv = HttpdServer(extra=TEST_DIRECTIVES + directives).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        srv.cleanup()
+
+
+def set_role(server, user_id, role):
+    """Sets a user's role in the server's SQLite file: the API has no way to
+    make the first admin. The module reads the role on every request."""
+    con = sqlite3.connect(server.db_path, timeout=10)
+    try:
+        with con:
+            con.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+    finally:
+        con.close()
+    # run as root, this process may have made the WAL files: give them back
+    # to whoever owns the database, or the httpd children cannot write
+    st = os.stat(server.db_path)
+    for suffix in ("-wal", "-shm"):
+        path = server.db_path + suffix
+        if os.geteuid() == 0 and os.path.exists(path):
+            os.chown(path, st.st_uid, st.st_gid)
+
+
+def make_admin(server, client):
+    set_role(server, client.id, "admin")
+    return client

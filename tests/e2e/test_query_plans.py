@@ -1,0 +1,146 @@
+"""The feed and list statements are index-backed (API.md Pagination: a
+feed page's cost must not grow with the number of posts).
+
+The statement texts are the module's own: a small C program compiled here
+against include/pamps_sql.h and src/pamps_sql.c prints the `pamps_sql`
+table. Each statement is planned by SQLite (EXPLAIN QUERY PLAN) on a fresh
+database made from the migrations in sql/sqlite/."""
+import glob
+import os
+import re
+import sqlite3
+import subprocess
+
+import pytest
+
+from pampsenv import TOP
+
+DUMP_C = r"""
+#include <stdio.h>
+#include "pamps_sql.h"
+
+/* label NUL sql NUL, for every statement */
+int main(void)
+{
+    for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
+        fputs(pamps_sql[i].label, stdout);
+        putchar('\0');
+        fputs(pamps_sql[i].sql, stdout);
+        putchar('\0');
+    }
+    return 0;
+}
+"""
+
+FEEDS = ["pamps_FEED_ALL", "pamps_FEED_USER", "pamps_FEED_REPLIES", "pamps_FEED_TIMELINE"]
+LISTS = ["pamps_FOLLOWERS_LIST", "pamps_FOLLOWING_LIST", "pamps_LIKERS_LIST"]
+TASK_SORTS = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC",
+              "TITLE_DESC", "TITLE_ASC"]
+TASK_LISTS = ["pamps_TASK_LIST_" + s for s in TASK_SORTS]
+CHECKED = FEEDS + LISTS + TASK_LISTS + ["pamps_POST_GET"]
+
+@pytest.fixture(scope="module")
+def statements(tmp_path_factory):
+    """{label: sql} as compiled into the module, placeholders as '?'."""
+    work = tmp_path_factory.mktemp("sqldump")
+    src = work / "dump.c"
+    exe = work / "dump"
+    src.write_text(DUMP_C)
+    build = subprocess.run(
+        ["gcc", "-Wall", "-Werror", "-I", os.path.join(TOP, "include"),
+         "-I", "/usr/include/apr-1.0", "-o", str(exe), str(src),
+         os.path.join(TOP, "src", "pamps_sql.c"), "-lapr-1", "-laprutil-1"],
+        capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    out = subprocess.run([str(exe)], capture_output=True, check=True).stdout.decode()
+    fields = out.split("\0")
+    assert fields[-1] == "" and len(fields) % 2 == 1, "malformed statement dump"
+    table = dict(zip(fields[0:-1:2], fields[1:-1:2]))
+    # apr_dbd's placeholders are %s; SQLite's are ?
+    return {label: sql.replace("%s", "?") for label, sql in table.items()}
+
+
+@pytest.fixture(scope="module")
+def db():
+    con = sqlite3.connect(":memory:")
+    migrations = sorted(glob.glob(os.path.join(TOP, "sql", "sqlite", "[0-9][0-9][0-9]_*.sql")))
+    assert migrations and os.path.basename(migrations[0]) == "001_schema.sql"
+    for path in migrations:
+        with open(path) as f:
+            con.executescript(f.read())
+    yield con
+    con.close()
+
+
+def plan(db, sql):
+    """The plan's detail lines; every parameter bound as text, as apr_dbd does."""
+    rows = db.execute("EXPLAIN QUERY PLAN " + sql, ["1"] * sql.count("?")).fetchall()
+    assert rows, sql
+    return [row[3] for row in rows]
+
+
+def full_scans(lines):
+    """Plan lines reading a whole table: 'SCAN t' with no index (a 'SCAN t
+    USING [COVERING] INDEX i' or any 'SEARCH' is fine). Scanning a constant
+    row or a subquery materialized from indexed searches is not a table scan."""
+    materialized = {line.split()[1] for line in lines if line.startswith("MATERIALIZE ")}
+    return [line for line in lines
+            if line != "SCAN CONSTANT ROW"
+            and not (line.startswith("SCAN ") and line.split()[1] in materialized)
+            and (re.match(r"^SCAN \S+$", line)
+                 or re.match(r"^SCAN \S+ (?!USING (COVERING )?INDEX )", line))]
+
+
+def test_every_checked_statement_exists(statements):
+    missing = [label for label in CHECKED if label not in statements]
+    assert not missing, "statements not in pamps_sql: %s" % missing
+    # and the dump is the whole table, not a few lucky entries
+    assert len(statements) > len(CHECKED)
+    assert all("%s" not in sql for sql in statements.values())
+
+
+def test_full_scan_detection_works(db):
+    # the checks below would notice a statement that reads every post
+    lines = plan(db, "SELECT id FROM posts p WHERE p.text = ? ORDER BY p.id DESC LIMIT ?")
+    assert full_scans(lines) == ["SCAN p"]
+    lines = plan(db, "SELECT id FROM posts p WHERE p.text = ? ORDER BY p.created_at LIMIT ?")
+    assert "USE TEMP B-TREE FOR ORDER BY" in lines
+
+
+@pytest.mark.parametrize("label", CHECKED)
+def test_no_full_table_scan(statements, db, label):
+    lines = plan(db, statements[label])
+    assert not full_scans(lines), "%s: %s" % (label, lines)
+
+
+@pytest.mark.parametrize("label", FEEDS + TASK_LISTS)
+def test_order_comes_from_an_index(statements, db, label):
+    lines = plan(db, statements[label])
+    assert "USE TEMP B-TREE FOR ORDER BY" not in lines, "%s: %s" % (label, lines)
+
+
+@pytest.mark.parametrize("label, access", [
+    # keyset: the cursor bounds the index lookup itself, not a filter after it
+    ("pamps_FEED_ALL", r"SEARCH p USING INTEGER PRIMARY KEY \(rowid<\?\)"),
+    ("pamps_FEED_USER", r"SEARCH p USING (COVERING )?INDEX \S+ \(user_id=\? AND id<\?\)"),
+    ("pamps_FEED_REPLIES", r"SEARCH p USING (COVERING )?INDEX \S+ \(parent_id=\? AND id<\?\)"),
+    # per author, a range of at most one page between the cursor and a bound
+    ("pamps_FEED_TIMELINE", r"SEARCH w_p USING (COVERING )?INDEX posts_user "
+                            r"\(user_id=\? AND id>\? AND id<\?\)"),
+    ("pamps_POST_GET", r"SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)"),
+])
+def test_posts_are_reached_by_key(statements, db, label, access):
+    lines = plan(db, statements[label])
+    assert any(re.fullmatch(access, line) for line in lines), "%s: %s" % (label, lines)
+    # each author is one primary-key lookup
+    assert "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)" in lines, lines
+
+
+@pytest.mark.parametrize("label, table", [
+    ("pamps_FOLLOWERS_LIST", "f"), ("pamps_FOLLOWING_LIST", "f"), ("pamps_LIKERS_LIST", "l"),
+])
+def test_lists_search_their_link_table(statements, db, label, table):
+    lines = plan(db, statements[label])
+    assert any(re.match(r"^SEARCH %s USING (COVERING )?INDEX \S+ \((followee_id|follower_id|"
+                        r"post_id)=\?\)$" % table, line) for line in lines), lines
+    assert "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)" in lines, lines
