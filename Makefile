@@ -2,6 +2,7 @@
 APXS    ?= apxs
 CC      ?= gcc
 PORT    ?= 8080
+DB      ?= sqlite3
 DATA_DIR ?= $(CURDIR)/var
 PYTHON  ?= /usr/bin/python3
 
@@ -17,11 +18,15 @@ CORE    := src/pamps_time.c src/pamps_validate.c src/pamps_json.c src/pamps_rout
            src/pamps_token.c src/pamps_password.c src/pamps_views.c
 APR_CFLAGS := $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
 APR_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 2>/dev/null)
+# the pamps admin command: its own files plus the core it shares with the module
+CLI        := pamps
+CLI_SRC    := $(wildcard src/cli/*.c) src/pamps_migrate.c $(BUILD)/pamps_migrations.c \
+              src/pamps_validate.c src/pamps_password.c src/pamps_time.c src/pamps_sql.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps run test unit e2e install clean
 
-all: $(MODULE)
+all: $(MODULE) $(CLI)
 
 deps:
 	@sh scripts/deps.sh
@@ -35,6 +40,9 @@ $(MODULE): $(SOURCES) $(HEADERS)
 
 comma := ,
 
+$(CLI): $(CLI_SRC) $(HEADERS)
+	$(CC) $(WARN) -O2 -g -I include $(APR_CFLAGS) -o $@ $(CLI_SRC) $(APR_LIBS) -largon2 -ljansson
+
 $(BUILD)/test_%: tests/unit/test_%.c $(CORE) $(HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(WARN) -g -I include $(APR_CFLAGS) -o $@ $< $(CORE) $(APR_LIBS) $(LIBS) -lcmocka
@@ -42,7 +50,7 @@ $(BUILD)/test_%: tests/unit/test_%.c $(CORE) $(HEADERS)
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
 
-e2e: $(MODULE)
+e2e: $(MODULE) $(CLI)
 	$(PYTHON) -m pytest -q tests/e2e
 
 test: deps
@@ -50,12 +58,13 @@ test: deps
 	$(MAKE) e2e
 
 run: deps $(MODULE)
-	@sh scripts/run.sh "$(CURDIR)" "$(CURDIR)/$(MODULE)" "$(PORT)" "$(abspath $(DATA_DIR))"
+	@sh scripts/run.sh "$(CURDIR)" "$(CURDIR)/$(MODULE)" "$(PORT)" "$(abspath $(DATA_DIR))" "$(DB)"
 
-install: $(MODULE)
+install: $(MODULE) $(CLI)
 	$(APXS) -i -n pamps $(MODULE)
 	install -m 644 conf/pamps.load /etc/apache2/mods-available/pamps.load
 	install -m 644 conf/pamps.conf /etc/apache2/mods-available/pamps.conf
+	install -m 755 $(CLI) /usr/local/bin/pamps
 
 clean:
-	rm -rf $(BUILD) .libs src/.libs *.lo *.la *.slo *.o src/*.lo src/*.la src/*.slo src/*.o
+	rm -rf $(BUILD) .libs src/.libs *.lo *.la *.slo *.o src/*.lo src/*.la src/*.slo src/*.o $(CLI)

@@ -1,0 +1,221 @@
+/* The pamps command's database connection: "--db sqlite3:PATH" or
+ * "--db pgsql:PARAMS" names the apr_dbd driver and what it opens, the same
+ * pair httpd's DBDriver and DBDParams give the module. */
+#include <string.h>
+
+#include <apr_file_info.h>
+#include <apr_strings.h>
+
+#include "pamps_cli.h"
+#include "pamps_migrate.h"
+
+static const char *dbd_error(pamps_cli_db *db, int rv)
+{
+    const char *e = apr_dbd_error(db->driver, db->handle, rv);
+
+    return (e && *e) ? e : "unknown database error";
+}
+
+static apr_status_t close_db(void *data)
+{
+    pamps_cli_db *db = data;
+
+    if (db->handle) {
+        apr_dbd_close(db->driver, db->handle);
+        db->handle = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+/* apr_dbd's sqlite3 driver creates a missing file without a word, and every
+ * later statement then fails on an empty database: say so before opening. */
+static int check_sqlite_file(apr_pool_t *p, const char *path)
+{
+    apr_finfo_t finfo;
+    apr_status_t rv = apr_stat(&finfo, path, APR_FINFO_TYPE, p);
+    char buf[120];
+
+    if (APR_STATUS_IS_ENOENT(rv)) {
+        return pamps_cli_error("no database at %s (create it with 'pamps migrate')", path);
+    }
+    if (rv != APR_SUCCESS) {
+        return pamps_cli_error("cannot use %s: %s", path, apr_strerror(rv, buf, sizeof(buf)));
+    }
+    if (finfo.filetype != APR_REG) {
+        return pamps_cli_error("%s is not a database file", path);
+    }
+    return PAMPS_CLI_OK;
+}
+
+/* Settings that live in the connection, as the module's own: wait for the
+ * server's writers instead of failing; keep libpq's notices ("relation
+ * already exists, skipping") off the terminal. */
+static void setup_connection(pamps_cli_db *db)
+{
+    int nrows;
+
+    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
+        apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA busy_timeout = 10000");
+        apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA foreign_keys = ON");
+    }
+    else {
+        apr_dbd_query(db->driver, db->handle, &nrows, "SET client_min_messages = warning");
+    }
+}
+
+int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db **out)
+{
+    const char *colon = strchr(spec, ':'), *name, *params, *err = NULL;
+    pamps_cli_db *db = apr_pcalloc(p, sizeof(*db));
+    pamps_cli_rows probe;
+    apr_status_t rv;
+
+    db->pool = p;
+    name = colon ? apr_pstrmemdup(p, spec, colon - spec) : spec;
+    params = colon ? colon + 1 : "";
+    if (strcmp(name, "sqlite3") != 0 && strcmp(name, "pgsql") != 0) {
+        return pamps_cli_usage_error(NULL, "--db '%s': give sqlite3:PATH or pgsql:PARAMS",
+                                     spec);
+    }
+    if (!*params) {
+        return pamps_cli_usage_error(NULL, "--db %s: what to open is missing after"
+                                     " the ':'", name);
+    }
+    /* a PostgreSQL string may hold a password: never print it */
+    db->label = strcmp(name, "sqlite3") == 0 ? params : "the PostgreSQL database";
+    if (strcmp(name, "sqlite3") == 0 && !create && check_sqlite_file(p, params)) {
+        return PAMPS_CLI_ERROR;
+    }
+
+    apr_dbd_init(p);
+    if ((rv = apr_dbd_get_driver(p, name, &db->driver)) != APR_SUCCESS) {
+        return pamps_cli_error("the apr_dbd %s driver is not available (Debian package"
+                               " libaprutil1-dbd-%s)", name, name);
+    }
+    if (apr_dbd_open_ex(db->driver, p, params, &db->handle, &err) != APR_SUCCESS
+        || !db->handle) {
+        db->handle = NULL;
+        return pamps_cli_error("cannot open %s: %s", db->label,
+                               err ? err : "the driver gave no reason");
+    }
+    apr_pool_cleanup_register(p, db, close_db, apr_pool_cleanup_null);
+    setup_connection(db);
+
+    /* opening succeeds on a file that is not a database; SQLite reads the
+     * file's header only when a statement needs its schema */
+    if (pamps_cli_select(db, strcmp(name, "sqlite3") == 0
+                             ? "SELECT COUNT(*) FROM sqlite_master" : "SELECT 1",
+                         &probe, PAMPS_CLI_NOARGS)) {
+        return pamps_cli_error("cannot use %s: %s", db->label, db->error);
+    }
+    *out = db;
+    return PAMPS_CLI_OK;
+}
+
+int pamps_cli_db_check_schema(pamps_cli_db *db)
+{
+    pamps_migrate_result res;
+
+    if (pamps_migrate(db->pool, db->driver, db->handle, 0, &res)) {
+        return pamps_cli_error("%s: %s: use a newer pamps", db->label, res.error);
+    }
+    if (res.current == 0) {
+        return pamps_cli_error("%s has no pamps schema (no users table):"
+                               " run 'pamps migrate' first", db->label);
+    }
+    if (res.current < res.latest) {
+        return pamps_cli_error("%s has schema version %d, this pamps needs %d:"
+                               " run 'pamps migrate' first", db->label, res.current,
+                               res.latest);
+    }
+    return PAMPS_CLI_OK;
+}
+
+int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_cli_rows *out,
+                     int nargs, const char *const *args)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *rows = apr_array_make(db->pool, 8, sizeof(const char **));
+    int rv;
+
+    memset(out, 0, sizeof(*out));
+    if ((rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql, NULL, &stmt))
+        || (rv = apr_dbd_pselect(db->driver, db->pool, db->handle, &res, stmt, 0,
+                                 nargs, (const char **)args))) {
+        db->error = dbd_error(db, rv);
+        return -1;
+    }
+    /* always read to the end: a pgsql connection left mid-result stays busy */
+    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+        int ncols = apr_dbd_num_cols(db->driver, res);
+        const char **cols = apr_pcalloc(db->pool, sizeof(*cols) * (ncols + 1));
+
+        for (int i = 0; i < ncols; i++) {
+            const char *v = apr_dbd_get_entry(db->driver, row, i);
+
+            cols[i] = v ? apr_pstrdup(db->pool, v) : NULL;
+        }
+        *(const char ***)apr_array_push(rows) = cols;
+        out->ncols = ncols;
+    }
+    out->nrows = rows->nelts;
+    out->rows = (const char *const *const *)rows->elts;
+    return 0;
+}
+
+int pamps_cli_exec(pamps_cli_db *db, const char *sql, int *affected,
+                   int nargs, const char *const *args)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    int rv, nrows = 0;
+
+    if ((rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql, NULL, &stmt))
+        || (rv = apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, stmt,
+                                nargs, (const char **)args))) {
+        db->error = dbd_error(db, rv);
+        return -1;
+    }
+    if (affected) {
+        *affected = nrows;
+    }
+    return 0;
+}
+
+/* apr_dbd's sqlite3 driver begins with a plain (deferred) BEGIN: callers
+ * make their first statement in a transaction a write, so that it waits
+ * for the write lock rather than failing to upgrade a read. */
+int pamps_cli_begin(pamps_cli_db *db)
+{
+    int rv = apr_dbd_transaction_start(db->driver, db->pool, db->handle, &db->txn);
+
+    if (rv) {
+        db->txn = NULL;
+        db->error = dbd_error(db, rv);
+        return -1;
+    }
+    return 0;
+}
+
+int pamps_cli_commit(pamps_cli_db *db)
+{
+    apr_dbd_transaction_t *txn = db->txn;
+    int rv;
+
+    db->txn = NULL;
+    if (txn && (rv = apr_dbd_transaction_end(db->driver, db->pool, txn))) {
+        db->error = dbd_error(db, rv);
+        return -1;
+    }
+    return 0;
+}
+
+void pamps_cli_rollback(pamps_cli_db *db)
+{
+    if (db->txn) {
+        apr_dbd_transaction_mode_set(db->driver, db->txn, APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(db->driver, db->pool, db->txn);
+        db->txn = NULL;
+    }
+}

@@ -1,0 +1,57 @@
+/* pamps set-role: only the role column changes. Tokens stay valid (no
+ * token_version bump): the API re-reads the role on every request, so the
+ * change shows on the user's next request. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pamps_cli.h"
+
+#define USER_ROLE \
+    "SELECT id, username, role FROM users WHERE lower(username) = lower(%s)"
+#define SET_ROLE "UPDATE users SET role = %s WHERE id = %s"
+
+static int run_set_role(pamps_cli_args *a)
+{
+    const char *username = a->arg[0], *role = a->arg[1];
+    pamps_cli_rows rows;
+    pamps_cli_db *db;
+    int rv, changed = 0;
+
+    if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+        return pamps_cli_usage_error(&pamps_cli_set_role, "role '%s': give admin or user",
+                                     role);
+    }
+    if ((rv = pamps_cli_db_open(a->pool, a->db, 0, &db))
+        || (rv = pamps_cli_db_check_schema(db))) {
+        return rv;
+    }
+    /* read first only to report the old role; the UPDATE alone decides */
+    if (pamps_cli_select(db, USER_ROLE, &rows, PAMPS_CLI_ARGS(username))) {
+        return pamps_cli_error("cannot read %s: %s", db->label, db->error);
+    }
+    if (rows.nrows == 0) {
+        return pamps_cli_error("no user named %s", username);
+    }
+    if (strcmp(rows.rows[0][2], role) == 0) {
+        printf("%s is already %s\n", rows.rows[0][1], role);
+        return PAMPS_CLI_OK;
+    }
+    if (pamps_cli_exec(db, SET_ROLE, &changed, PAMPS_CLI_ARGS(role, rows.rows[0][0]))) {
+        return pamps_cli_error("cannot change the role in %s: %s", db->label, db->error);
+    }
+    if (changed != 1) {         /* deleted since we read it */
+        return pamps_cli_error("no user named %s", username);
+    }
+    printf("%s is now %s (was %s)\n", rows.rows[0][1], role, rows.rows[0][2]);
+    return PAMPS_CLI_OK;
+}
+
+const pamps_cli_command pamps_cli_set_role = {
+    "set-role", "[--db SPEC] USERNAME admin|user",
+    "make a user an admin or a plain user",
+    "Sets the user's role (USERNAME in any case). Nothing else changes: the user's\n"
+    "tokens stay valid, and the API applies the new role from their next request.\n\n"
+    "Example:\n"
+    "  pamps set-role --db sqlite3:/var/lib/pamps/pamps.db alice admin\n",
+    2, 2, { "USERNAME", "ROLE" }, PAMPS_OPT_DB, run_set_role
+};

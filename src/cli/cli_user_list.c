@@ -1,0 +1,139 @@
+/* pamps user-list: every user, oldest first, as an aligned table for people
+ * or as JSON for scripts. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <apr_strings.h>
+#include <jansson.h>
+
+#include "pamps_cli.h"
+#include "pamps_time.h"
+#include "pamps_validate.h"
+
+#define USER_LIST "SELECT id, username, email, role, created_at FROM users ORDER BY id"
+
+enum { COL_ID, COL_USERNAME, COL_EMAIL, COL_ROLE, COL_CREATED, NCOLS };
+
+/* The table shows these, in this order. */
+static const struct {
+    int col;
+    const char *title;
+} shown[] = {
+    { COL_USERNAME, "USERNAME" },
+    { COL_EMAIL,    "EMAIL" },
+    { COL_ROLE,     "ROLE" },
+    { COL_CREATED,  "CREATED" },
+};
+#define NSHOWN (int)(sizeof(shown) / sizeof(shown[0]))
+
+/* SQLite hands back our RFC 3339 text, PostgreSQL its own timestamptz form:
+ * both are shown the API's way. */
+static const char *created_text(apr_pool_t *p, const char *value)
+{
+    char out[PAMPS_TIME_LEN];
+    long long epoch;
+
+    if (pamps_time_parse(value, &epoch)) {
+        return value;
+    }
+    pamps_time_format(epoch, out);
+    return apr_pstrdup(p, out);
+}
+
+/* Row values made safe to print (see pamps_cli_printable), times canonical. */
+static const char ***clean_rows(apr_pool_t *p, const pamps_cli_rows *rows)
+{
+    const char ***out = apr_pcalloc(p, sizeof(*out) * (rows->nrows + 1));
+
+    for (int i = 0; i < rows->nrows; i++) {
+        out[i] = apr_pcalloc(p, sizeof(**out) * NCOLS);
+        for (int c = 0; c < NCOLS; c++) {
+            out[i][c] = pamps_cli_printable(p, rows->rows[i][c]);
+        }
+        out[i][COL_CREATED] = created_text(p, out[i][COL_CREATED]);
+    }
+    return out;
+}
+
+static int print_json(const char ***cells, int nrows)
+{
+    json_t *list = json_array();
+    int rv;
+
+    for (int i = 0; i < nrows; i++) {
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s}",
+                              "id", (json_int_t)strtoll(cells[i][COL_ID], NULL, 10),
+                              "username", cells[i][COL_USERNAME],
+                              "email", cells[i][COL_EMAIL],
+                              "role", cells[i][COL_ROLE],
+                              "created_at", cells[i][COL_CREATED]));
+    }
+    rv = json_dumpf(list, stdout, JSON_INDENT(2));
+    json_decref(list);
+    putchar('\n');
+    return rv ? pamps_cli_error("cannot write the output") : PAMPS_CLI_OK;
+}
+
+/* Columns padded to their widest cell in characters, not bytes (emails may
+ * hold UTF-8), two spaces apart, nothing trailing. */
+static void print_table(const char ***cells, int nrows)
+{
+    size_t width[NSHOWN];
+
+    for (int s = 0; s < NSHOWN; s++) {
+        width[s] = pamps_utf8_length(shown[s].title);
+        for (int i = 0; i < nrows; i++) {
+            size_t w = pamps_utf8_length(cells[i][shown[s].col]);
+
+            width[s] = w > width[s] ? w : width[s];
+        }
+    }
+    for (int i = -1; i < nrows; i++) {
+        for (int s = 0; s < NSHOWN; s++) {
+            const char *text = i < 0 ? shown[s].title : cells[i][shown[s].col];
+
+            fputs(text, stdout);
+            if (s < NSHOWN - 1) {
+                printf("%*s", (int)(width[s] - pamps_utf8_length(text) + 2), "");
+            }
+        }
+        putchar('\n');
+    }
+}
+
+static int run_user_list(pamps_cli_args *a)
+{
+    pamps_cli_rows rows;
+    pamps_cli_db *db;
+    int rv;
+
+    if ((rv = pamps_cli_db_open(a->pool, a->db, 0, &db))
+        || (rv = pamps_cli_db_check_schema(db))) {
+        return rv;
+    }
+    if (pamps_cli_select(db, USER_LIST, &rows, PAMPS_CLI_NOARGS)) {
+        return pamps_cli_error("cannot read %s: %s", db->label, db->error);
+    }
+    if (a->json) {
+        return print_json(clean_rows(a->pool, &rows), rows.nrows);
+    }
+    if (rows.nrows == 0) {
+        fprintf(stderr, "no users yet (create one with 'pamps create-user')\n");
+        return PAMPS_CLI_OK;
+    }
+    print_table(clean_rows(a->pool, &rows), rows.nrows);
+    return PAMPS_CLI_OK;
+}
+
+const pamps_cli_command pamps_cli_user_list = {
+    "user-list", "[--db SPEC] [--json]",
+    "list users as a table or JSON",
+    "Lists every user, oldest first: username, email, role and creation time\n"
+    "(RFC 3339, UTC) in aligned columns.\n\n"
+    "Options:\n"
+    "  --json   a JSON array of {\"id\", \"username\", \"email\", \"role\", \"created_at\"}\n"
+    "           instead, for scripts (an empty array when there are no users)\n\n"
+    "Example:\n"
+    "  pamps user-list --db sqlite3:/var/lib/pamps/pamps.db\n",
+    0, 0, { NULL, NULL }, PAMPS_OPT_DB | PAMPS_OPT_JSON, run_user_list
+};
