@@ -1,0 +1,233 @@
+/* JSON views of database rows: exact shapes, NULL columns, booleans and
+ * timestamps as SQLite and PostgreSQL return them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "pamps_views.h"
+
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+#define ROW(cols) { (int)COUNT(cols), cols }
+
+/* Asserts got equals the JSON text want (key order does not matter), and
+ * releases got. */
+static void assert_json(json_t *got, const char *want)
+{
+    json_error_t err;
+    json_t *w = json_loads(want, 0, &err);
+
+    assert_non_null(w);
+    assert_non_null(got);
+    if (!json_equal(got, w)) {
+        char *g = json_dumps(got, JSON_SORT_KEYS), *x = json_dumps(w, JSON_SORT_KEYS);
+        print_error("got:  %s\nwant: %s\n", g, x);
+        free(g);
+        free(x);
+        json_decref(w);
+        json_decref(got);
+        fail();
+    }
+    json_decref(w);
+    json_decref(got);
+}
+
+static void test_task_sqlite(void **state)
+{
+    const char *cols[] = { "7", "Buy milk", "two litres", "1",
+                           "2026-11-21T23:40:00Z", "2026-11-22T08:00:05Z" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_task(&row),
+                "{\"id\": 7, \"title\": \"Buy milk\", \"description\": \"two litres\","
+                " \"done\": true, \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"updated_at\": \"2026-11-22T08:00:05Z\"}");
+}
+
+static void test_task_postgresql(void **state)
+{
+    const char *cols[] = { "9223372036854775807", "T", "", "f",
+                           "2026-11-21 23:40:00+00", "2026-11-22 13:30:05.123456+05:30" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_task(&row),
+                "{\"id\": 9223372036854775807, \"title\": \"T\", \"description\": \"\","
+                " \"done\": false, \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"updated_at\": \"2026-11-22T08:00:05Z\"}");
+}
+
+static void test_task_booleans(void **state)
+{
+    const char *yes[] = { "1", "t", "true" }, *no[] = { "0", "f", "false", NULL };
+    const char *cols[] = { "1", "x", "", NULL, "2026-11-21T23:40:00Z", "2026-11-21T23:40:00Z" };
+    pamps_row row = ROW(cols);
+    json_t *t;
+    (void)state;
+
+    for (size_t i = 0; i < COUNT(yes); i++) {
+        cols[3] = yes[i];
+        t = pamps_view_task(&row);
+        assert_true(json_is_true(json_object_get(t, "done")));
+        json_decref(t);
+        assert_int_equal(pamps_col_bool(&row, 3), 1);
+    }
+    for (size_t i = 0; i < COUNT(no); i++) {
+        cols[3] = no[i];
+        t = pamps_view_task(&row);
+        assert_true(json_is_false(json_object_get(t, "done")));
+        json_decref(t);
+        assert_int_equal(pamps_col_bool(&row, 3), 0);
+    }
+}
+
+static void test_task_null_description_is_empty_string(void **state)
+{
+    /* API.md: description is optional with default "" (never null) */
+    const char *cols[] = { "3", "t", NULL, "0", "2026-11-21T23:40:00Z", NULL };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_task(&row),
+                "{\"id\": 3, \"title\": \"t\", \"description\": \"\", \"done\": false,"
+                " \"created_at\": \"2026-11-21T23:40:00Z\", \"updated_at\": null}");
+}
+
+static void test_public_user(void **state)
+{
+    const char *cols[] = { "12", "alice", "Alice A.", NULL, NULL, "2026-11-21 23:40:00+00" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_public_user(&row, 0),
+                "{\"id\": 12, \"username\": \"alice\", \"name\": \"Alice A.\", \"bio\": null,"
+                " \"avatar\": null, \"created_at\": \"2026-11-21T23:40:00Z\"}");
+}
+
+static void test_public_user_at_offset(void **state)
+{
+    /* an author embedded after other columns, as in a post row */
+    const char *cols[] = { "99", "hello", "12", "alice", NULL, "bio", "https://x/a.png",
+                           "2026-11-21T23:40:00Z", "tail" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_public_user(&row, 2),
+                "{\"id\": 12, \"username\": \"alice\", \"name\": null, \"bio\": \"bio\","
+                " \"avatar\": \"https://x/a.png\", \"created_at\": \"2026-11-21T23:40:00Z\"}");
+}
+
+static void test_own_user(void **state)
+{
+    const char *cols[] = { "5", "bob", NULL, "hi", NULL, "2026-11-21T23:40:00Z",
+                           "bob@example.com", "admin", "3", "10", "0" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_own_user(&row),
+                "{\"id\": 5, \"username\": \"bob\", \"name\": null, \"bio\": \"hi\","
+                " \"avatar\": null, \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"email\": \"bob@example.com\", \"role\": \"admin\", \"posts_count\": 3,"
+                " \"followers_count\": 10, \"following_count\": 0}");
+}
+
+static void test_own_user_postgresql(void **state)
+{
+    const char *cols[] = { "6", "carol", "Carol", "", "http://c.org/c.jpg",
+                           "2026-11-22 01:40:00+02", "carol@example.org", "user",
+                           "0", "0", "1" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_own_user(&row),
+                "{\"id\": 6, \"username\": \"carol\", \"name\": \"Carol\", \"bio\": \"\","
+                " \"avatar\": \"http://c.org/c.jpg\", \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"email\": \"carol@example.org\", \"role\": \"user\", \"posts_count\": 0,"
+                " \"followers_count\": 0, \"following_count\": 1}");
+}
+
+static void test_short_row_gives_nulls(void **state)
+{
+    /* columns past ncols read as NULL rather than out of bounds */
+    const char *cols[] = { "5", "bob" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_own_user(&row),
+                "{\"id\": 5, \"username\": \"bob\", \"name\": null, \"bio\": null,"
+                " \"avatar\": null, \"created_at\": null, \"email\": null, \"role\": null,"
+                " \"posts_count\": 0, \"followers_count\": 0, \"following_count\": 0}");
+}
+
+static void test_set_time(void **state)
+{
+    json_t *o = json_object();
+    (void)state;
+
+    pamps_json_set_time(o, "sqlite", "2026-11-21T23:40:00Z");
+    pamps_json_set_time(o, "pg", "2026-11-21 23:40:00+00");
+    pamps_json_set_time(o, "pg_frac", "2026-11-21 23:40:00.654321+00");
+    pamps_json_set_time(o, "offset", "2026-11-22 05:10:00+05:30");
+    pamps_json_set_time(o, "sqlite_plain", "2026-11-21 23:40:00");
+    pamps_json_set_time(o, "null", NULL);
+    assert_json(o, "{\"sqlite\": \"2026-11-21T23:40:00Z\", \"pg\": \"2026-11-21T23:40:00Z\","
+                   " \"pg_frac\": \"2026-11-21T23:40:00Z\", \"offset\": \"2026-11-21T23:40:00Z\","
+                   " \"sqlite_plain\": \"2026-11-21T23:40:00Z\", \"null\": null}");
+}
+
+static void test_col_int(void **state)
+{
+    const char *cols[] = { "42", NULL, "-3", "9223372036854775807", "3.0" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_int_equal(pamps_col_int(&row, 0), 42);
+    assert_int_equal(pamps_col_int(&row, 1), 0);
+    assert_int_equal(pamps_col_int(&row, 2), -3);
+    assert_true(pamps_col_int(&row, 3) == 9223372036854775807LL);
+    assert_int_equal(pamps_col_int(&row, 4), 3);
+    assert_int_equal(pamps_col_int(&row, 5), 0);     /* past the end */
+    assert_int_equal(pamps_col_bool(&row, 9), 0);
+}
+
+static void test_offset_page(void **state)
+{
+    const char *cols[] = { "1", "a", NULL, "t", "2026-11-21 23:40:00+00",
+                           "2026-11-21 23:40:00+00" };
+    pamps_row row = ROW(cols);
+    json_t *items = json_array();
+    (void)state;
+
+    json_array_append_new(items, pamps_view_task(&row));
+    assert_json(pamps_view_offset_page(items, 41, 20, 40),
+                "{\"items\": [{\"id\": 1, \"title\": \"a\", \"description\": \"\","
+                " \"done\": true, \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"updated_at\": \"2026-11-21T23:40:00Z\"}],"
+                " \"total\": 41, \"limit\": 20, \"offset\": 40}");
+
+    /* items is taken over (no decref by the caller) */
+    assert_json(pamps_view_offset_page(json_array(), 0, 100, 0),
+                "{\"items\": [], \"total\": 0, \"limit\": 100, \"offset\": 0}");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_task_sqlite),
+        cmocka_unit_test(test_task_postgresql),
+        cmocka_unit_test(test_task_booleans),
+        cmocka_unit_test(test_task_null_description_is_empty_string),
+        cmocka_unit_test(test_public_user),
+        cmocka_unit_test(test_public_user_at_offset),
+        cmocka_unit_test(test_own_user),
+        cmocka_unit_test(test_own_user_postgresql),
+        cmocka_unit_test(test_short_row_gives_nulls),
+        cmocka_unit_test(test_set_time),
+        cmocka_unit_test(test_col_int),
+        cmocka_unit_test(test_offset_page),
+    };
+    return cmocka_run_group_tests_name("views", tests, NULL, NULL);
+}
