@@ -30,6 +30,14 @@ static int read_digits(const char **s, int n, int *out)
     return 0;
 }
 
+static int days_in_month(int year, int mon)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+    return days[mon - 1] + (mon == 2 && leap);
+}
+
 static int expect(const char **s, const char *chars)
 {
     if (**s && strchr(chars, **s)) {
@@ -54,7 +62,14 @@ int pamps_time_parse(const char *text, long long *epoch)
         || expect(&s, ":") || read_digits(&s, 2, &ss)) {
         return -1;
     }
+    if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) || hh > 23
+        || mm > 59 || ss > 59) {
+        return -1;              /* timegm would roll these into another date */
+    }
     if (*s == '.') {            /* fractions are dropped: whole seconds only */
+        if (s[1] < '0' || s[1] > '9') {
+            return -1;
+        }
         s++;
         while (*s >= '0' && *s <= '9') {
             s++;
@@ -72,8 +87,14 @@ int pamps_time_parse(const char *text, long long *epoch)
         }
         if (*s == ':') {
             s++;
+            if (read_digits(&s, 2, &om)) {
+                return -1;      /* "+05:" */
+            }
         }
-        if (*s && read_digits(&s, 2, &om)) {
+        else if (*s && read_digits(&s, 2, &om)) {
+            return -1;
+        }
+        if (oh > 23 || om > 59) {
             return -1;
         }
         off = sign * (oh * 3600 + om * 60);
