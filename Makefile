@@ -50,8 +50,10 @@ $(BUILD)/test_%: tests/unit/test_%.c $(CORE) $(HEADERS)
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
 
+# every end-to-end test on SQLite, then again on a private PostgreSQL
 e2e: $(MODULE) $(CLI)
-	$(PYTHON) -m pytest -q tests/e2e
+	PAMPS_TEST_DB=sqlite3 $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+	PAMPS_TEST_DB=pgsql $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
 test: deps
 	$(MAKE) unit

@@ -23,12 +23,13 @@
 
 /* post view: post columns, its counts, liked_by_me (first parameter: the
  * viewer), then the author's public columns */
-#define PAMPS_POST_SELECT \
-    "SELECT p.id, p.text, p.parent_id, p.created_at, p.updated_at," \
+#define PAMPS_POST_COLS \
+    "p.id, p.text, p.parent_id, p.created_at, p.updated_at," \
     " (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)," \
     " (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)," \
     " EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = %s), " \
-    PAMPS_PUBLIC_USER_COLS " FROM posts p JOIN users u ON u.id = p.user_id"
+    PAMPS_PUBLIC_USER_COLS
+#define PAMPS_POST_SELECT "SELECT " PAMPS_POST_COLS " FROM posts p JOIN users u ON u.id = p.user_id"
 /* keyset pages: newest first, ids below the cursor, one row more than asked
  * so the handler knows whether there is a next page */
 #define PAMPS_FEED_PAGE " AND p.id < %s ORDER BY p.id DESC LIMIT %s"
@@ -160,15 +161,17 @@
     X(FEED_USER, PAMPS_POST_SELECT " WHERE p.user_id = %s" PAMPS_FEED_PAGE) \
     X(FEED_REPLIES, PAMPS_POST_SELECT " WHERE p.parent_id = %s" PAMPS_FEED_PAGE) \
     /* the timeline takes from each author (the followed, and the caller) at \
-     * most a page of their newest posts below the cursor, through posts_user: \
-     * its cost follows the number of authors, not the size of the table */ \
-    X(FEED_TIMELINE, PAMPS_POST_SELECT " WHERE p.id IN (SELECT w_p.id FROM" \
+     * most a page of their newest posts below the cursor, through posts_user, \
+     * and keeps the newest of those: its cost follows the number of authors, \
+     * not the size of the table */ \
+    X(FEED_TIMELINE, "SELECT " PAMPS_POST_COLS " FROM (SELECT w_p.id FROM" \
       " (SELECT f.followee_id AS uid FROM follows f WHERE f.follower_id = %s" \
       "  UNION ALL SELECT CAST(%s AS BIGINT)) w" \
       " JOIN posts w_p ON w_p.user_id = w.uid WHERE w_p.id < %s AND w_p.id >= COALESCE(" \
       "  (SELECT x.id FROM posts x WHERE x.user_id = w.uid AND x.id < %s" \
-      "   ORDER BY x.id DESC LIMIT 1 OFFSET %s), 0))" \
-      " ORDER BY p.id DESC LIMIT %s") \
+      "   ORDER BY x.id DESC LIMIT 1 OFFSET %s), 0)" \
+      " ORDER BY w_p.id DESC LIMIT %s) page" \
+      " JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id ORDER BY p.id DESC") \
     X(LIKE_INSERT, "INSERT INTO likes (post_id, user_id, created_at) VALUES (%s, %s, %s)" \
       " ON CONFLICT DO NOTHING") \
     X(LIKE_DELETE, "DELETE FROM likes WHERE post_id = %s AND user_id = %s") \

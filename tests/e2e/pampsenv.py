@@ -4,7 +4,12 @@ Each server gets its own directory (config, SQLite file, JWT key, logs) and a
 free loopback port; it is started with `apache2 -k start` and stopped with
 `-k stop`. The error log is read after every test: lines at warn level or
 worse fail the test unless the test said it expects them.
+
+PAMPS_TEST_DB=sqlite3 (default) or pgsql picks the backend of every server a
+test starts: with pgsql, one private PostgreSQL cluster serves the session and
+each server gets a fresh database in it.
 """
+import atexit
 import base64
 import hashlib
 import hmac
@@ -34,6 +39,20 @@ PampsLoginThrottle 5 100000 300
 
 BAD_LOG_LINE = re.compile(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]")
 
+BACKEND = os.environ.get("PAMPS_TEST_DB", "sqlite3")
+assert BACKEND in ("sqlite3", "pgsql"), "PAMPS_TEST_DB must be sqlite3 or pgsql"
+_cluster = None
+
+
+def pg_cluster():
+    """The session's PostgreSQL cluster, started on first use."""
+    global _cluster
+    if _cluster is None:
+        from pgcluster import PostgresCluster
+        _cluster = PostgresCluster().init().start()
+        atexit.register(_cluster.cleanup)
+    return _cluster
+
 
 def free_port():
     with socket.socket() as s:
@@ -52,8 +71,11 @@ def wait_until(predicate, timeout=15.0, what="condition"):
 
 
 class HttpdServer:
-    def __init__(self, extra=TEST_DIRECTIVES, db_driver="sqlite3", db_params=None,
+    def __init__(self, extra=TEST_DIRECTIVES, db_driver=None, db_params=None,
                  data_dir=None, port=None):
+        db_driver = db_driver or BACKEND
+        if db_driver == "pgsql" and db_params is None:
+            db_params = pg_cluster().create_database("pamps_" + uuid.uuid4().hex[:12])
         self.port = port or free_port()
         self.dir = data_dir or tempfile.mkdtemp(prefix="pamps-e2e-")
         os.chmod(self.dir, 0o755)
@@ -69,6 +91,44 @@ class HttpdServer:
     @property
     def db_path(self):
         return os.path.join(self.dir, "pamps.db")
+
+    @property
+    def db_spec(self):
+        """The database as the pamps command names it (--db / PAMPS_DB)."""
+        if self.db_driver == "pgsql":
+            return "pgsql:" + self.db_params
+        return "sqlite3:" + self.db_path
+
+    def sql(self, statement, args=()):
+        """Runs one statement on the server's database, '?' placeholders, and
+        returns the rows (values as the driver gives them; numbers as int)."""
+        if self.db_driver == "sqlite3":
+            con = sqlite3.connect(self.db_path, timeout=10)
+            try:
+                with con:
+                    rows = con.execute(statement, args).fetchall()
+            finally:
+                con.close()
+            self._give_back_wal()
+            return rows
+        # psql takes no parameters: the tests' own values, quoted as literals
+        parts = statement.split("?")
+        assert len(parts) == len(args) + 1, statement
+        text = parts[0] + "".join(_pg_literal(a) + p for a, p in zip(args, parts[1:]))
+        out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v",
+                              "ON_ERROR_STOP=1", "-c", text, self.db_params],  # a conninfo string
+                             check=True, capture_output=True, text=True).stdout
+        return [tuple(_pg_value(v) for v in line.split("\t"))
+                for line in out.splitlines() if line]
+
+    def _give_back_wal(self):
+        # run as root, this process may have made the WAL files: give them
+        # back to whoever owns the database, or the httpd children cannot write
+        st = os.stat(self.db_path)
+        for suffix in ("-wal", "-shm"):
+            path = self.db_path + suffix
+            if os.geteuid() == 0 and os.path.exists(path):
+                os.chown(path, st.st_uid, st.st_gid)
 
     def _ctl(self, *args):
         return subprocess.run([APACHE, "-d", self.dir, "-f",
@@ -134,6 +194,20 @@ class HttpdServer:
 
     def url(self, path):
         return self.base + path
+
+
+def _pg_literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _pg_value(text):
+    return int(text) if re.fullmatch(r"-?\d+", text) else text
 
 
 def _alive(pid):
@@ -251,12 +325,8 @@ def server_key(server):
 
 
 def db_rows(server, sql, args=()):
-    """Runs a query on the server's SQLite file, read-only."""
-    con = sqlite3.connect("file:%s?mode=ro" % server.db_path, uri=True, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    """Runs a query on the server's database."""
+    return server.sql(sql, args)
 
 
 def checked(server):
@@ -280,21 +350,9 @@ def extra_server(directives):
 
 
 def set_role(server, user_id, role):
-    """Sets a user's role in the server's SQLite file: the API has no way to
+    """Sets a user's role in the server's database: the API has no way to
     make the first admin. The module reads the role on every request."""
-    con = sqlite3.connect(server.db_path, timeout=10)
-    try:
-        with con:
-            con.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
-    finally:
-        con.close()
-    # run as root, this process may have made the WAL files: give them back
-    # to whoever owns the database, or the httpd children cannot write
-    st = os.stat(server.db_path)
-    for suffix in ("-wal", "-shm"):
-        path = server.db_path + suffix
-        if os.geteuid() == 0 and os.path.exists(path):
-            os.chown(path, st.st_uid, st.st_gid)
+    server.sql("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
 
 
 def make_admin(server, client):

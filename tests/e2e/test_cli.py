@@ -7,15 +7,14 @@ import os
 import pty
 import re
 import select
-import shutil
 import sqlite3
 import subprocess
-import tempfile
 import time
 
 import pytest
 
-from pampsenv import TOP, Client, HttpdServer, free_port, unique
+from pgcluster import PostgresCluster
+from pampsenv import TOP, Client, HttpdServer, unique
 
 PAMPS = os.path.join(TOP, "pamps")
 PASSWORD = "correct horse 42"
@@ -71,7 +70,7 @@ def login(server, username, password=PASSWORD):
 
 @pytest.fixture
 def db(server):
-    return "sqlite3:" + server.db_path
+    return server.db_spec
 
 
 @pytest.fixture
@@ -426,39 +425,16 @@ def test_set_role_of_unknown_user(db):
 
 # --- PostgreSQL --------------------------------------------------------------
 
-def _pg_bin():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return os.path.dirname(found[-1]) if found else None
-
-
 @pytest.fixture(scope="module")
 def pg():
-    """A private PostgreSQL cluster (STACK.md: initdb runs as postgres)."""
-    bindir = _pg_bin()
-    if not bindir or os.geteuid() != 0 or not shutil.which("runuser"):
-        pytest.skip("needs root and PostgreSQL's initdb")
-    top = tempfile.mkdtemp(prefix="pamps-cli-pg-")
-    os.chmod(top, 0o755)
-    data, sock = os.path.join(top, "data"), os.path.join(top, "sock")
-    os.mkdir(sock)
-    shutil.chown(top, "postgres")
-    shutil.chown(sock, "postgres")
-    as_pg = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(as_pg + [bindir + "/initdb", "-D", data, "-U", "postgres",
-                            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-                   check=True, capture_output=True)
-    port = str(free_port())
-    subprocess.run(as_pg + [bindir + "/pg_ctl", "-D", data, "-l", top + "/log", "-w",
-                            "-o", "-p %s -k %s -c listen_addresses=127.0.0.1" % (port, sock),
-                            "start"], check=True, capture_output=True)
+    """A database in a private PostgreSQL cluster of this module's own."""
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        pytest.skip("needs PostgreSQL's initdb")
+    cluster = PostgresCluster().init().start()
     try:
-        subprocess.run(as_pg + [bindir + "/createdb", "-h", sock, "-p", port, "-U",
-                                "postgres", "pamps"], check=True, capture_output=True)
-        yield "host=%s port=%s dbname=pamps user=postgres" % (sock, port)
+        yield cluster.create_database("pamps")
     finally:
-        subprocess.run(as_pg + [bindir + "/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"],
-                       capture_output=True)
-        shutil.rmtree(top, ignore_errors=True)
+        cluster.cleanup()
 
 
 def test_postgresql_end_to_end(pg):

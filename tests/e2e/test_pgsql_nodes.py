@@ -8,8 +8,11 @@ import tempfile
 import pytest
 import requests
 
-from pampsenv import TEST_DIRECTIVES, Client, HttpdServer, new_user, unique, wait_until
+from pampsenv import BACKEND, TEST_DIRECTIVES, Client, HttpdServer, new_user, unique, wait_until
 from pgcluster import PostgresCluster
+
+# these start clusters and nodes of their own: once, in the pgsql run
+pytestmark = pytest.mark.skipif(BACKEND != "pgsql", reason="runs in the pgsql run")
 
 # a small per-account limit, so the shared count shows quickly
 NODE_DIRECTIVES = TEST_DIRECTIVES + "PampsLoginThrottle 5 100000 300\n"

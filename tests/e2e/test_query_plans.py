@@ -3,8 +3,10 @@ feed page's cost must not grow with the number of posts).
 
 The statement texts are the module's own: a small C program compiled here
 against include/pamps_sql.h and src/pamps_sql.c prints the `pamps_sql`
-table. Each statement is planned by SQLite (EXPLAIN QUERY PLAN) on a fresh
-database made from the migrations in sql/sqlite/."""
+table. In the sqlite3 run each statement is planned by SQLite (EXPLAIN QUERY
+PLAN) on a fresh database made from sql/sqlite/; in the pgsql run by
+PostgreSQL (EXPLAIN EXECUTE of the prepared statement, sequential scans
+disabled so that a missing index shows as a Seq Scan) on sql/pgsql/."""
 import glob
 import os
 import re
@@ -13,7 +15,7 @@ import subprocess
 
 import pytest
 
-from pampsenv import TOP
+from pampsenv import BACKEND, TOP, pg_cluster
 
 DUMP_C = r"""
 #include <stdio.h>
@@ -62,6 +64,8 @@ def statements(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def db():
+    if BACKEND != "sqlite3":
+        pytest.skip("SQLite plans are checked in the sqlite3 run")
     con = sqlite3.connect(":memory:")
     migrations = sorted(glob.glob(os.path.join(TOP, "sql", "sqlite", "[0-9][0-9][0-9]_*.sql")))
     assert migrations and os.path.basename(migrations[0]) == "001_schema.sql"
@@ -113,7 +117,8 @@ def test_no_full_table_scan(statements, db, label):
     assert not full_scans(lines), "%s: %s" % (label, lines)
 
 
-@pytest.mark.parametrize("label", FEEDS + TASK_LISTS)
+# the timeline sorts its candidates, at most a page per author (see below)
+@pytest.mark.parametrize("label", [f for f in FEEDS if f != "pamps_FEED_TIMELINE"] + TASK_LISTS)
 def test_order_comes_from_an_index(statements, db, label):
     lines = plan(db, statements[label])
     assert "USE TEMP B-TREE FOR ORDER BY" not in lines, "%s: %s" % (label, lines)
@@ -144,3 +149,61 @@ def test_lists_search_their_link_table(statements, db, label, table):
     assert any(re.match(r"^SEARCH %s USING (COVERING )?INDEX \S+ \((followee_id|follower_id|"
                         r"post_id)=\?\)$" % table, line) for line in lines), lines
     assert "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)" in lines, lines
+
+
+def test_timeline_reads_posts_by_bounded_ranges_and_keys(statements, db):
+    lines = plan(db, statements["pamps_FEED_TIMELINE"])
+    posts = [line for line in lines if re.search(r" (p|w_p|x|c) ", line + " ")
+             and ("SCAN" in line or "SEARCH" in line)]
+    for line in posts:
+        assert ("(user_id=? AND id>? AND id<?)" in line or "(user_id=? AND id<?)" in line
+                or "(rowid=?)" in line or "(parent_id=?)" in line), line
+
+
+# --- PostgreSQL ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pg_db():
+    if BACKEND != "pgsql":
+        pytest.skip("PostgreSQL plans are checked in the pgsql run")
+    params = pg_cluster().create_database("plans")
+    for path in sorted(glob.glob(os.path.join(TOP, "sql", "pgsql", "[0-9][0-9][0-9]_*.sql"))):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", path, params],
+                       check=True, capture_output=True)
+    return params
+
+
+def pg_plan(params, sql):
+    """EXPLAIN of the statement prepared as the module prepares it, every
+    parameter given as text."""
+    count = sql.count("?")
+    numbered = iter(range(1, count + 1))
+    prepared = re.sub(r"\?", lambda m: "$%d" % next(numbered), sql)
+    script = ("SET enable_seqscan = off;\nPREPARE s AS %s;\nEXPLAIN (COSTS OFF) EXECUTE s(%s);\n"
+              % (prepared, ", ".join(["'1'"] * count)))
+    out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", params],
+                         input=script, capture_output=True, text=True, check=True).stdout
+    return out.splitlines()
+
+
+@pytest.mark.parametrize("label", CHECKED)
+def test_pgsql_no_sequential_scan(statements, pg_db, label):
+    lines = pg_plan(pg_db, statements[label])
+    assert not [line for line in lines if "Seq Scan" in line], "%s: %s" % (label, lines)
+
+
+@pytest.mark.parametrize("label, access", [
+    ("pamps_FEED_ALL", r"Index Scan Backward using posts_pkey on posts p"),
+    ("pamps_FEED_USER", r"Index Scan Backward using posts_user on posts p"),
+    ("pamps_FEED_REPLIES", r"Index Scan Backward using posts_parent on posts p"),
+    ("pamps_FEED_TIMELINE", r"Index Only Scan using posts_user on posts w_p"),
+])
+def test_pgsql_feeds_walk_an_index_from_the_cursor(statements, pg_db, label, access):
+    lines = pg_plan(pg_db, statements[label])
+    text = "\n".join(lines)
+    assert re.search(access, text), "%s: %s" % (label, text)
+    # the cursor is part of the index condition, not a filter after it
+    assert re.search(r"Index Cond: .*id < ", text), text
+    # no unbounded walk over all posts anywhere in the plan
+    assert not re.search(r"Index Scan Backward using posts_pkey on posts \w+\n(?!\s*Index Cond)",
+                         text + "\n"), text
