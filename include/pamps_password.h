@@ -10,6 +10,12 @@ typedef struct {
     unsigned parallelism;
 } pamps_argon2_cost;
 
+/* The default cost (PampsArgon2, and the pamps command): OWASP's argon2id
+ * minimum, ~70 ms and 19 MiB per hash on a current core. */
+#define PAMPS_ARGON2_DEFAULT_MEMORY_KIB 19456
+#define PAMPS_ARGON2_DEFAULT_ITERATIONS 2
+#define PAMPS_ARGON2_DEFAULT_PARALLELISM 1
+
 /* Returns the encoded hash ($argon2id$...) in p, or NULL on failure. */
 char *pamps_password_hash(apr_pool_t *p, const pamps_argon2_cost *cost,
                           const char *password);

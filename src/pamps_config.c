@@ -92,9 +92,12 @@ const char *pamps_conf_environment(const pamps_srv_conf *c)
 pamps_argon2_cost pamps_conf_argon2(const pamps_srv_conf *c)
 {
     pamps_argon2_cost cost = {
-        c->argon2_memory != UNSET ? (unsigned)c->argon2_memory : 19456,
-        c->argon2_iterations != UNSET ? (unsigned)c->argon2_iterations : 2,
-        c->argon2_parallelism != UNSET ? (unsigned)c->argon2_parallelism : 1
+        c->argon2_memory != UNSET ? (unsigned)c->argon2_memory
+                                  : PAMPS_ARGON2_DEFAULT_MEMORY_KIB,
+        c->argon2_iterations != UNSET ? (unsigned)c->argon2_iterations
+                                      : PAMPS_ARGON2_DEFAULT_ITERATIONS,
+        c->argon2_parallelism != UNSET ? (unsigned)c->argon2_parallelism
+                                       : PAMPS_ARGON2_DEFAULT_PARALLELISM
     };
     return cost;
 }

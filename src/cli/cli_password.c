@@ -13,8 +13,7 @@
 #include "pamps_cli.h"
 #include "pamps_validate.h"
 
-/* the module's default (PampsArgon2 19456 2 1) and PampsArgon2's bounds */
-#define ARGON2_DEFAULT { 19456, 2, 1 }
+/* PampsArgon2's bounds */
 #define MAX_MEMORY_KIB (4 * 1024 * 1024)
 #define MAX_ITERATIONS 100
 #define MAX_LANES      64
@@ -24,7 +23,10 @@
 
 int pamps_cli_argon2_cost(const char *text, pamps_argon2_cost *cost)
 {
-    static const pamps_argon2_cost def = ARGON2_DEFAULT;
+    static const pamps_argon2_cost def = {
+        PAMPS_ARGON2_DEFAULT_MEMORY_KIB, PAMPS_ARGON2_DEFAULT_ITERATIONS,
+        PAMPS_ARGON2_DEFAULT_PARALLELISM
+    };
     unsigned long m, t, par;
     char extra;
 
