@@ -156,14 +156,24 @@ apr_table_t *pamps_query_args(pamps_req *req)
     return parse_urlencoded(req->r->pool, req->r->args);
 }
 
-static int body_too_large(pamps_req *req)
+/* Sends the error for a body that could not be taken and returns DONE, not
+ * the OK of pamps_send_error: callers must tell "read" from "answered", or
+ * the handler runs on an empty body and a second response follows the first. */
+static int body_error(pamps_req *req, int status, const char *detail)
 {
     /* the rest of the body is never read: close rather than drain it */
     req->r->connection->keepalive = AP_CONN_CLOSE;
-    return pamps_send_error(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large");
+    pamps_send_error(req, status, detail);
+    return DONE;
 }
 
-/* Reads the whole body through the input filters, refusing more than max. */
+static int body_too_large(pamps_req *req)
+{
+    return body_error(req, HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large");
+}
+
+/* Reads the whole body through the input filters, refusing more than max.
+ * Returns OK, or DONE when an error response has been sent. */
 static int read_raw_body(pamps_req *req, char **out, apr_size_t *out_len)
 {
     request_rec *r = req->r;
@@ -183,11 +193,17 @@ static int read_raw_body(pamps_req *req, char **out, apr_size_t *out_len)
         if (rv != APR_SUCCESS) {
             int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
 
+            if (status == AP_FILTER_ERROR) {
+                /* the input filter has sent its own error response (a bad
+                 * chunk, LimitRequestBody): another one, with -102 as its
+                 * status, would only corrupt the log */
+                r->connection->keepalive = AP_CONN_CLOSE;
+                return DONE;
+            }
             if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
                 return body_too_large(req);
             }
-            r->connection->keepalive = AP_CONN_CLOSE;
-            return pamps_send_error(req, status, "Could not read the request body");
+            return body_error(req, status, "Could not read the request body");
         }
         while (!APR_BRIGADE_EMPTY(bb)) {
             apr_bucket *b = APR_BRIGADE_FIRST(bb);
@@ -202,8 +218,8 @@ static int read_raw_body(pamps_req *req, char **out, apr_size_t *out_len)
                 apr_size_t len;
 
                 if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
-                    return pamps_send_error(req, HTTP_BAD_REQUEST,
-                                            "Could not read the request body");
+                    return body_error(req, HTTP_BAD_REQUEST,
+                                      "Could not read the request body");
                 }
                 total += len;
                 if (total > max) {
@@ -244,6 +260,8 @@ static apr_status_t release_json(void *doc)
 
 static int read_body(pamps_req *req, int accept_form);
 
+/* Sets req->body to the request's JSON object (or form fields) and returns
+ * OK, or sends the 413/415/400 and returns DONE. */
 int pamps_read_body(pamps_req *req, int accept_form)
 {
     int rc = read_body(req, accept_form);
@@ -280,9 +298,10 @@ static int read_body(pamps_req *req, int accept_form)
     }
     if (strcmp(type, "application/json") != 0
         && !(strlen(type) > 5 && strcmp(type + strlen(type) - 5, "+json") == 0)) {
-        return pamps_send_error(req, HTTP_UNSUPPORTED_MEDIA_TYPE, accept_form
+        pamps_send_error(req, HTTP_UNSUPPORTED_MEDIA_TYPE, accept_form
             ? "Unsupported media type: send application/json or application/x-www-form-urlencoded"
             : "Unsupported media type: send application/json");
+        return DONE;
     }
     if (len == 0) {
         req->body = json_object();      /* fields are then reported missing */
@@ -290,10 +309,12 @@ static int read_body(pamps_req *req, int accept_form)
     }
     req->body = json_loadb(raw, len, JSON_DECODE_ANY, &jerr);
     if (!req->body) {
-        return pamps_send_error(req, HTTP_BAD_REQUEST, "Request body is not valid JSON");
+        pamps_send_error(req, HTTP_BAD_REQUEST, "Request body is not valid JSON");
+        return DONE;
     }
     if (!json_is_object(req->body)) {
-        return pamps_send_error(req, HTTP_BAD_REQUEST, "Request body must be a JSON object");
+        pamps_send_error(req, HTTP_BAD_REQUEST, "Request body must be a JSON object");
+        return DONE;
     }
     return OK;
 }
