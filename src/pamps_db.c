@@ -35,37 +35,78 @@ static const char *db_error(ap_dbd_t *db, int rv)
     return e ? e : "unknown error";
 }
 
-/* SQLite settings that live in the connection, not in the file: writers
- * from several children wait for each other instead of failing. */
+/* SQLite settings that live in the connection, not in the file. No
+ * busy_timeout: apr_dbd's sqlite3 driver runs every call of a process under
+ * one mutex and, on SQLITE_BUSY, itself sleeps and retries (15 x 100 ms)
+ * with that mutex released. A busy_timeout would make SQLite wait inside the
+ * call with the mutex held, so the writer holding the lock in the same
+ * child could never reach its COMMIT: a stall until the timeout. */
 static void setup_connection(ap_dbd_t *db)
 {
     int nrows;
 
     if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
         apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA foreign_keys = ON");
-        apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA busy_timeout = 10000");
+    }
+}
+
+/* Prepares every statement on db; on failure says which, and why. */
+static int prepare_all(ap_dbd_t *db, const char **label, const char **why)
+{
+    for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
+        apr_dbd_prepared_t *stmt = NULL;
+        int rv = apr_dbd_prepare(db->driver, db->pool, db->handle, pamps_sql[i].sql,
+                                 NULL, &stmt);
+        if (rv) {
+            *label = pamps_sql[i].label;
+            *why = db_error(db, rv);
+            return rv;
+        }
+        apr_hash_set(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING, stmt);
+    }
+    return 0;
+}
+
+static void set_busy_timeout(ap_dbd_t *db, int ms)
+{
+    int nrows;
+
+    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
+        apr_dbd_query(db->driver, db->handle, &nrows,
+                      apr_psprintf(db->pool, "PRAGMA busy_timeout = %d", ms));
     }
 }
 
 /* On a connection's first use here: its setup, then every statement. */
 static int prepare_connection(server_rec *s, ap_dbd_t *db)
 {
+    const char *label = NULL, *why = NULL;
+
     if (apr_hash_get(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING)) {
         return 0;
     }
     setup_connection(db);
-    for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
-        apr_dbd_prepared_t *stmt = NULL;
-        int rv = apr_dbd_prepare(db->driver, db->pool, db->handle, pamps_sql[i].sql,
-                                 NULL, &stmt);
-        if (rv) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
-                         "cannot prepare %s: %s (is the schema migrated? see"
-                         " PampsAutoMigrate and 'pamps migrate')",
-                         pamps_sql[i].label, db_error(db, rv));
-            return -1;
+    if (prepare_all(db, &label, &why)
+        && strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
+        /* SQLite prepares against the schema the connection last read: one
+         * that looked before another child migrated finds no tables. Any
+         * statement run notices the newer schema and drops the old one. */
+        apr_dbd_results_t *res = NULL;
+        apr_dbd_row_t *row = NULL;
+
+        if (apr_dbd_select(db->driver, db->pool, db->handle, &res,
+                           "SELECT COUNT(*) FROM sqlite_master", 1) == 0) {
+            while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+            }
         }
-        apr_hash_set(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING, stmt);
+        label = NULL;
+        prepare_all(db, &label, &why);
+    }
+    if (label) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
+                     "cannot prepare %s: %s (is the schema migrated? see"
+                     " PampsAutoMigrate and 'pamps migrate')", label, why);
+        return -1;
     }
     apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, db);
     return 0;
@@ -205,7 +246,9 @@ pamps_db_status pamps_db_begin(pamps_req *req)
     if (rv) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(106)
                       "cannot start a transaction: %s", db_error(db, rv));
-        req->txn = NULL;
+        /* the sqlite3 driver records a transaction even when BEGIN failed;
+         * ending it keeps the pooled connection out of a phantom one */
+        pamps_db_rollback(req);
         return PAMPS_DB_UNAVAILABLE;
     }
     apr_pool_cleanup_register(req->r->pool, req, rollback_leftover, apr_pool_cleanup_null);
@@ -280,14 +323,17 @@ void pamps_db_child_init(apr_pool_t *p, server_rec *s)
         return;
     }
     setup_connection(db);
-    /* children start together: one that loses the race to migrate sees the
-     * schema change under it, and its second look finds the work done */
+    /* Children start together and must not serve before the schema is
+     * there: while no worker thread runs yet, SQLite may wait for the child
+     * that migrates (and its second look finds the work done). */
+    set_busy_timeout(db, 10000);
     for (int attempt = 0; attempt < 3; attempt++) {
         rc = pamps_migrate(p, db->driver, db->handle, pamps_conf_auto_migrate(conf), &res);
         if (rc == 0) {
             break;
         }
     }
+    set_busy_timeout(db, 0);
     if (rc) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(109)
                      "schema migration failed: %s", res.error);

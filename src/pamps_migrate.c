@@ -109,6 +109,10 @@ int pamps_migrate(apr_pool_t *p, const apr_dbd_driver_t *d, apr_dbd_t *h,
 
     if ((rv = apr_dbd_transaction_start(d, p, h, &txn))) {
         res->error = dbd_error(d, h, rv);
+        if (txn) {              /* recorded even when BEGIN failed: clear it */
+            apr_dbd_transaction_mode_set(d, txn, APR_DBD_TRANSACTION_ROLLBACK);
+            apr_dbd_transaction_end(d, p, txn);
+        }
         return -1;
     }
     if (is_pg && (rv = apr_dbd_query(d, h, &nrows, PG_MIGRATION_LOCK))) {
