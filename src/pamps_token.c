@@ -1,6 +1,7 @@
 /* JWT issue and verification. libjwt 1.10 verifies the signature only when
  * given the key, takes the algorithm from the token's own header and checks
  * no claim at all: everything else is done here. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,31 @@ char *pamps_token_issue(apr_pool_t *p, const pamps_token_keys *keys,
     return out;
 }
 
+/* Three base64url segments, header and payload not empty: libjwt 1.10
+ * writes a byte past a zero-length buffer when decoding an empty segment. */
+static int well_formed(const char *token)
+{
+    int dots = 0;
+    size_t seg = 0;
+
+    for (const char *c = token; *c; c++) {
+        if (*c == '.') {
+            if (seg == 0 && dots < 2) {
+                return 0;
+            }
+            dots++;
+            seg = 0;
+        }
+        else if (isalnum((unsigned char)*c) || *c == '-' || *c == '_') {
+            seg++;
+        }
+        else {
+            return 0;
+        }
+    }
+    return dots == 2;
+}
+
 static int fail(const char **why, const char *reason)
 {
     *why = reason;
@@ -91,6 +117,9 @@ int pamps_token_verify(apr_pool_t *p, const pamps_token_keys *keys,
     memset(out, 0, sizeof(*out));
     if (!token || !*token || strlen(token) > 4096) {
         return fail(why, "no token");
+    }
+    if (!well_formed(token)) {
+        return fail(why, "malformed token");
     }
     if (jwt_decode(&jwt, token, keys->key, (int)keys->key_len) || !jwt) {
         return fail(why, "bad signature or malformed token");
