@@ -18,24 +18,51 @@ size_t pamps_utf8_length(const char *s)
     return n;
 }
 
-static int is_space(char c)
+/* Python's str.isspace(), which FastAPI applications strip with: ASCII
+ * whitespace, the separators \x1c-\x1f, and Unicode's spaces. */
+static int is_space_cp(unsigned cp)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85
+           || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A)
+           || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/* The code point starting at s (valid UTF-8) and its length in bytes. */
+static unsigned decode(const unsigned char *s, size_t *len)
+{
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    if ((s[0] & 0xE0) == 0xC0) {
+        *len = 2;
+        return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+    }
+    if ((s[0] & 0xF0) == 0xE0) {
+        *len = 3;
+        return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+    }
+    *len = 4;
+    return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6)
+           | (s[3] & 0x3Fu);
 }
 
 const char *pamps_trim(const char *s, size_t *len)
 {
-    size_t n;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n, step, end = 0;
 
-    while (is_space(*s)) {
-        s++;
+    while (*u && is_space_cp(decode(u, &step))) {
+        u += step;
     }
-    n = strlen(s);
-    while (n > 0 && is_space(s[n - 1])) {
-        n--;
+    /* the end of the last code point that is not a space */
+    for (n = 0; u[n]; n += step) {
+        if (!is_space_cp(decode(u + n, &step))) {
+            end = n + step;
+        }
     }
-    *len = n;
-    return s;
+    *len = end;
+    return (const char *)u;
 }
 
 int pamps_valid_username(const char *s)
@@ -61,7 +88,7 @@ int pamps_valid_email(const char *s)
         return 0;
     }
     for (c = s; *c; c++) {
-        if (is_space(*c) || (unsigned char)*c < 0x20) {
+        if ((unsigned char)*c <= 0x20) {    /* no spaces or controls */
             return 0;
         }
     }

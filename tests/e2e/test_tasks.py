@@ -529,3 +529,13 @@ def test_fifty_concurrent_creations(server, user):
     assert {t["id"] for t in page["items"]} == ids
     assert db_rows(server, "SELECT COUNT(*) FROM tasks WHERE user_id = ?",
                    (user.id,)) == [(50,)]
+
+
+def test_title_is_trimmed_of_unicode_spaces_too(user):
+    # as Python's str.strip() would: no-break and ideographic spaces
+    r = user.post("/tasks", json={"title": "\u00a0\u3000"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "title"]
+    r = user.post("/tasks", json={"title": "\u3000plan\u00a0"})
+    assert r.status_code == 201
+    assert r.json()["title"] == "plan"

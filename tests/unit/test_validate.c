@@ -47,6 +47,26 @@ static void test_trim(void **state)
     assert_memory_equal(t, "\xc3\xa9 x \xc3\xa9", 7);
 }
 
+/* what Python's str.strip() takes off, as FastAPI applications trim */
+static void test_trim_unicode_spaces(void **state)
+{
+    size_t len;
+    const char *t;
+    (void)state;
+
+    /* no-break space, ideographic space, line separator around a word */
+    t = pamps_trim("\xc2\xa0hi\xe3\x80\x80\xe2\x80\xa8", &len);
+    assert_int_equal(len, 2);
+    assert_memory_equal(t, "hi", 2);
+
+    t = pamps_trim("\xc2\xa0\xe2\x80\x83\x1f", &len);   /* only spaces */
+    assert_int_equal(len, 0);
+
+    /* a space-like letter is not a space: U+200B (zero width) stays */
+    t = pamps_trim(" \xe2\x80\x8b ", &len);
+    assert_int_equal(len, 3);
+}
+
 static void test_valid_username(void **state)
 {
     const char *good[] = { "bob", "Bob_42", "___", "abc",
@@ -169,6 +189,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_length),
         cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_trim_unicode_spaces),
         cmocka_unit_test(test_valid_username),
         cmocka_unit_test(test_valid_email),
         cmocka_unit_test(test_valid_http_url),
