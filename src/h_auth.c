@@ -55,7 +55,6 @@ int pamps_h_register(pamps_req *req)
     pamps_field_value v[3], prof[PAMPS_PROFILE_NFIELDS];
     apr_pool_t *p = req->r->pool;
     json_t *errors = json_array();
-    pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
     const char *now = pamps_now_text(p), *hash;
     pamps_rows rows;
     pamps_db_status st;
@@ -82,10 +81,8 @@ int pamps_h_register(pamps_req *req)
     if (rows.nrows) {
         return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");
     }
-    if (!(hash = pamps_password_hash(p, &cost, v[2].str))) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(402)
-                      "argon2id hashing failed");
-        return pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+    if (!(hash = pamps_account_hash(req, v[2].str))) {
+        return OK;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_INSERT, &rows,
                          PAMPS_ARGS(v[0].str, v[1].str, hash, prof[0].str, prof[1].str,

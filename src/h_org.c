@@ -6,6 +6,7 @@
 #include "http_protocol.h"
 
 #include "pamps.h"
+#include "pamps_account.h"
 #include "pamps_lists.h"
 #include "pamps_sql.h"
 
@@ -187,31 +188,13 @@ int pamps_h_org_delete(pamps_req *req)
     return affected ? pamps_send_no_content(req) : not_found(req, k);
 }
 
-/* The id of {username} (first path parameter), or NULL when 404 was sent. */
-static const char *path_user_id(pamps_req *req)
-{
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
-                                         PAMPS_ARGS(req->match.params[0]));
-
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return NULL;
-    }
-    if (rows.nrows != 1) {
-        pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
-        return NULL;
-    }
-    return rows.rows[0].col[0];
-}
-
 int pamps_h_org_of_user(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *user;
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !(user = path_user_id(req))) {
+    if (pamps_read_offset_page(req, &page) || !(user = pamps_path_user_id(req))) {
         return OK;
     }
     return pamps_send_offset_page(req, &page, k->of_user_list, k->of_user_count,
@@ -224,7 +207,7 @@ static int change_membership(pamps_req *req, int assign)
     const char *user, *id = req->match.params[1];
     pamps_db_status st;
 
-    if (!(user = path_user_id(req)) || !exists(req, k, id)) {
+    if (!(user = pamps_path_user_id(req)) || !exists(req, k, id)) {
         return OK;
     }
     st = assign ? pamps_db_exec(req, k->assign, NULL,

@@ -2,11 +2,11 @@
  * another user's task is simply not found. */
 #include <string.h>
 
-#include "apr_lib.h"
 #include "apr_strings.h"
 #include "http_protocol.h"
 
 #include "pamps.h"
+#include "pamps_lists.h"
 #include "pamps_sql.h"
 
 enum { F_TITLE, F_DESCRIPTION, F_DONE, NFIELDS };
@@ -41,23 +41,6 @@ static const char *bool_text(int b)
     return b ? "1" : "0";
 }
 
-/* "%" + q lower-cased with LIKE's wildcards escaped + "%" */
-static const char *like_pattern(apr_pool_t *p, const char *q)
-{
-    char *out = apr_palloc(p, strlen(q) * 2 + 3), *o = out;
-
-    *o++ = '%';
-    for (; *q; q++) {
-        if (*q == '%' || *q == '_' || *q == '\\') {
-            *o++ = '\\';
-        }
-        *o++ = apr_tolower(*q);
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
 static int send_task_or_404(pamps_req *req, int status, pamps_db_status st,
                             pamps_rows *rows)
 {
@@ -76,18 +59,15 @@ static int send_task_or_404(pamps_req *req, int status, pamps_db_status st,
 
 int pamps_h_tasks_list(pamps_req *req)
 {
-    apr_pool_t *p = req->r->pool;
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
     const char *sort = apr_table_get(args, "sort"), *done_mode = "any", *done_value = "0";
-    const char *pattern = "", *limit_text, *offset_text;
-    json_t *errors = json_array(), *items;
-    long long limit, offset;
+    const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
+    json_t *errors = json_array();
     int stmt = PAMPS_SQL_TASK_LIST_CREATED_DESC;
-    pamps_rows rows, count;
-    pamps_db_status st;
+    pamps_page page;
 
-    pamps_offset_params(req, args, errors, &limit, &offset);
+    pamps_page_params(req, &page, 0, errors);
     if (done) {
         int b = pamps_parse_bool_text(done);
         if (b < 0) {
@@ -116,30 +96,9 @@ int pamps_h_tasks_list(pamps_req *req)
         return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    if (q && *q) {
-        pattern = like_pattern(p, q);
-    }
-    limit_text = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)limit);
-    offset_text = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)offset);
-
-    st = pamps_db_select(req, PAMPS_SQL_TASK_COUNT, &count,
-                         PAMPS_ARGS(req->user->id_text, done_mode, done_value, pattern,
-                                    pattern));
-    if (st == PAMPS_DB_OK) {
-        st = pamps_db_select(req, stmt, &rows,
-                             PAMPS_ARGS(req->user->id_text, done_mode, done_value, pattern,
-                                        pattern, limit_text, offset_text));
-    }
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    items = json_array();
-    for (int i = 0; i < rows.nrows; i++) {
-        json_array_append_new(items, pamps_view_task(&rows.rows[i]));
-    }
-    return pamps_send_json(req, HTTP_OK,
-                           pamps_view_offset_page(items, count.nrows ? pamps_col_int(&count.rows[0], 0) : 0,
-                                                  limit, offset));
+    return pamps_send_offset_page(req, &page, stmt, PAMPS_SQL_TASK_COUNT, pamps_view_task,
+                                  PAMPS_ARGS(req->user->id_text, done_mode, done_value,
+                                             pattern, pattern));
 }
 
 int pamps_h_tasks_create(pamps_req *req)

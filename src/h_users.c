@@ -10,24 +10,6 @@
 #include "pamps_lists.h"
 #include "pamps_sql.h"
 
-/* The id of {username} in the path, or NULL when a 404 has been sent. */
-static const char *path_user_id(pamps_req *req)
-{
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
-                                         PAMPS_ARGS(req->match.params[0]));
-
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return NULL;
-    }
-    if (rows.nrows != 1) {
-        pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
-        return NULL;
-    }
-    return rows.rows[0].col[0];
-}
-
 int pamps_h_users_list(pamps_req *req)
 {
     const char *q = apr_table_get(pamps_query_args(req), "q");
@@ -66,7 +48,7 @@ int pamps_h_users_posts(pamps_req *req)
     pamps_page page;
     const char *id;
 
-    if (pamps_read_feed_page(req, &page) || !(id = path_user_id(req))) {
+    if (pamps_read_feed_page(req, &page) || !(id = pamps_path_user_id(req))) {
         return OK;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_USER,
@@ -80,7 +62,7 @@ static int send_graph(pamps_req *req, int list_stmt, int count_stmt)
     pamps_page page;
     const char *id;
 
-    if (pamps_read_offset_page(req, &page) || !(id = path_user_id(req))) {
+    if (pamps_read_offset_page(req, &page) || !(id = pamps_path_user_id(req))) {
         return OK;
     }
     return pamps_send_user_page(req, &page, list_stmt, count_stmt, PAMPS_ARGS(id));
@@ -98,7 +80,7 @@ int pamps_h_users_following(pamps_req *req)
 
 static int change_follow(pamps_req *req, int stmt)
 {
-    const char *id = path_user_id(req);
+    const char *id = pamps_path_user_id(req);
     pamps_db_status st;
 
     if (!id) {
@@ -156,7 +138,7 @@ int pamps_h_users_set_role(pamps_req *req)
         return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    if (!(id = path_user_id(req))) {
+    if (!(id = pamps_path_user_id(req))) {
         return OK;
     }
     st = pamps_db_exec(req, PAMPS_SQL_USER_SET_ROLE, NULL,
@@ -169,7 +151,7 @@ int pamps_h_users_set_role(pamps_req *req)
 
 int pamps_h_users_delete(pamps_req *req)
 {
-    const char *id = path_user_id(req);
+    const char *id = pamps_path_user_id(req);
     pamps_db_status st;
 
     if (!id) {

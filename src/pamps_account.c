@@ -60,3 +60,33 @@ pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id)
     }
     return pamps_db_commit(req);
 }
+
+const char *pamps_account_hash(pamps_req *req, const char *password)
+{
+    pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
+    const char *hash = pamps_password_hash(req->r->pool, &cost, password);
+
+    if (!hash) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(601)
+                      "argon2id hashing failed (PampsArgon2 cost too high for memory?)");
+        pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+    }
+    return hash;
+}
+
+const char *pamps_path_user_id(pamps_req *req)
+{
+    pamps_rows rows;
+    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
+                                         PAMPS_ARGS(req->match.params[0]));
+
+    if (st != PAMPS_DB_OK) {
+        pamps_db_fail(req, st);
+        return NULL;
+    }
+    if (rows.nrows != 1) {
+        pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
+        return NULL;
+    }
+    return rows.rows[0].col[0];
+}

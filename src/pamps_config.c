@@ -219,28 +219,35 @@ static const char *set_environment(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_argon2(cmd_parms *cmd, void *dc, const char *args)
+/* Three whole numbers, each within its bounds, into int fields. */
+static const char *parse_three(cmd_parms *cmd, const char *const words[3],
+                               const long long bounds[3][2], int *const out[3])
 {
+    long long v[3] = { 0, 0, 0 };
+    const char *err;
+
+    for (int i = 0; i < 3; i++) {
+        if ((err = parse_int(cmd, words[i], bounds[i][0], bounds[i][1], &v[i]))) {
+            return err;
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        *out[i] = (int)v[i];
+    }
+    return NULL;
+}
+
+static const char *set_argon2(cmd_parms *cmd, void *dc, const char *m, const char *t,
+                              const char *p)
+{
+    static const long long bounds[3][2] = { { 8, 4 * 1024 * 1024 }, { 1, 100 }, { 1, 64 } };
     pamps_srv_conf *conf = srv(cmd);
-    long long m = 0, t = 0, par = 0;
-    const char *err, *w[3];
+    const char *const words[3] = { m, t, p };
+    int *const out[3] = { &conf->argon2_memory, &conf->argon2_iterations,
+                          &conf->argon2_parallelism };
 
     (void)dc;
-    for (int i = 0; i < 3; i++) {
-        w[i] = ap_getword_conf(cmd->pool, &args);
-    }
-    if (*args) {
-        return "PampsArgon2 takes three numbers: memory_kib iterations parallelism";
-    }
-    if ((err = parse_int(cmd, w[0], 8, 4 * 1024 * 1024, &m))
-        || (err = parse_int(cmd, w[1], 1, 100, &t))
-        || (err = parse_int(cmd, w[2], 1, 64, &par))) {
-        return err;
-    }
-    conf->argon2_memory = (int)m;
-    conf->argon2_iterations = (int)t;
-    conf->argon2_parallelism = (int)par;
-    return NULL;
+    return parse_three(cmd, words, bounds, out);
 }
 
 static const char *set_auto_migrate(cmd_parms *cmd, void *dc, int flag)
@@ -250,28 +257,17 @@ static const char *set_auto_migrate(cmd_parms *cmd, void *dc, int flag)
     return NULL;
 }
 
-static const char *set_throttle(cmd_parms *cmd, void *dc, const char *args)
+static const char *set_throttle(cmd_parms *cmd, void *dc, const char *account,
+                                const char *address, const char *window)
 {
+    static const long long bounds[3][2] = { { 1, 1000000 }, { 1, 1000000 }, { 1, 86400 } };
     pamps_srv_conf *conf = srv(cmd);
-    long long acct = 0, addr = 0, window = 0;
-    const char *err, *w[3];
+    const char *const words[3] = { account, address, window };
+    int *const out[3] = { &conf->throttle_account, &conf->throttle_address,
+                          &conf->throttle_window };
 
     (void)dc;
-    for (int i = 0; i < 3; i++) {
-        w[i] = ap_getword_conf(cmd->pool, &args);
-    }
-    if (*args) {
-        return "PampsLoginThrottle takes three numbers: per_account per_address window_seconds";
-    }
-    if ((err = parse_int(cmd, w[0], 1, 1000000, &acct))
-        || (err = parse_int(cmd, w[1], 1, 1000000, &addr))
-        || (err = parse_int(cmd, w[2], 1, 86400, &window))) {
-        return err;
-    }
-    conf->throttle_account = (int)acct;
-    conf->throttle_address = (int)addr;
-    conf->throttle_window = (int)window;
-    return NULL;
+    return parse_three(cmd, words, bounds, out);
 }
 
 static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
@@ -319,11 +315,11 @@ const command_rec pamps_directives[] = {
                   "iss claim put in tokens and required of them"),
     AP_INIT_TAKE1("PampsEnvironment", set_environment, NULL, RSRC_CONF,
                   "environment name reported by /health"),
-    AP_INIT_RAW_ARGS("PampsArgon2", set_argon2, NULL, RSRC_CONF,
+    AP_INIT_TAKE3("PampsArgon2", set_argon2, NULL, RSRC_CONF,
                      "argon2id cost: memory_kib iterations parallelism"),
     AP_INIT_FLAG("PampsAutoMigrate", set_auto_migrate, NULL, RSRC_CONF,
                  "apply pending schema migrations when httpd starts"),
-    AP_INIT_RAW_ARGS("PampsLoginThrottle", set_throttle, NULL, RSRC_CONF,
+    AP_INIT_TAKE3("PampsLoginThrottle", set_throttle, NULL, RSRC_CONF,
                      "failed logins allowed per account and per address within a window"),
     AP_INIT_TAKE1("PampsMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
                   "largest request body accepted, in bytes"),

@@ -135,13 +135,23 @@ class HttpdServer:
                                os.path.join(self.dir, "httpd.conf")] + list(args),
                               capture_output=True, text=True)
 
-    def start(self):
+    def render(self):
+        """Writes the server's httpd.conf (and key, docroot) into its directory."""
         env = dict(os.environ, DB_DRIVER=self.db_driver, ENVIRONMENT="test")
         if self.db_params:
             env["DB_PARAMS"] = self.db_params
         subprocess.run(["sh", os.path.join(TOP, "scripts", "render_conf.sh"), TOP,
                         MODULE, str(self.port), self.dir, self.extra],
                        check=True, env=env)
+        return self
+
+    def config_test(self):
+        """`apache2 -t` on the rendered configuration: (ok, output)."""
+        res = self._ctl("-t")
+        return res.returncode == 0, res.stdout + res.stderr
+
+    def start(self):
+        self.render()
         res = self._ctl("-k", "start")
         if res.returncode != 0:
             raise RuntimeError("httpd did not start: %s%s\n%s" % (
