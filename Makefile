@@ -24,7 +24,7 @@ CLI_SRC    := $(wildcard src/cli/*.c) src/pamps_migrate.c $(BUILD)/pamps_migrati
               src/pamps_validate.c src/pamps_password.c src/pamps_time.c src/pamps_sql.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps run test unit e2e install clean
+.PHONY: all deps run test unit e2e valgrind install clean
 
 all: $(MODULE) $(CLI)
 
@@ -54,6 +54,10 @@ unit: $(UNIT_TESTS)
 e2e: $(MODULE) $(CLI)
 	PAMPS_TEST_DB=sqlite3 $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 	PAMPS_TEST_DB=pgsql $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+
+# the module under valgrind (httpd -X) through a mixed workload
+valgrind: $(MODULE)
+	$(PYTHON) scripts/valgrind_smoke.py
 
 test: deps
 	$(MAKE) unit
