@@ -1,0 +1,687 @@
+#!/usr/bin/python3
+"""Throughput of mod_pamps under wrk, against a static file as the yardstick.
+
+Starts one private httpd (and, for --db pgsql, one private PostgreSQL
+cluster) with the test helpers of tests/e2e, seeds it with users, follows,
+tasks and N posts (inserted with SQL in large batches, growing the same
+database from one size to the next), and for each size runs wrk on a 1 KB
+static file, GET /tasks, GET /posts and GET /posts/timeline. Prints a
+markdown table to stdout; progress and seeding times go to stderr.
+
+    /usr/bin/python3 bench/bench.py [--db sqlite3|pgsql] [--posts 10000,1000000]
+        [--duration 10] [--threads 2] [--connections 64] [--quick] [--explain]
+
+See bench/README.md.
+"""
+import argparse
+import ast
+import datetime
+import hashlib
+import math
+import os
+import re
+import resource
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(TOP, "tests", "e2e"))
+
+import requests  # noqa: E402
+
+import pampsenv  # noqa: E402
+from pampsenv import HttpdServer, new_user  # noqa: E402
+from pgcluster import PostgresCluster  # noqa: E402
+
+# Setup logs in a few times from 127.0.0.1: never lock it out.
+# wrk keeps its connections for the whole run: without a cap on requests per
+# connection (default 100) it measures requests, not TCP reconnects.
+# The MPM lines repeat what conf/httpd-dev.conf.in already says (the last
+# one wins), so the benchmark does not depend on the template keeping them:
+# every child pre-started and never reaped (see /work/shared/STACK.md).
+BENCH_DIRECTIVES = """
+PampsLoginThrottle 1000 100000 300
+MaxKeepAliveRequests 0
+StartServers 2
+ServerLimit 2
+ThreadsPerChild 32
+MaxRequestWorkers 64
+MinSpareThreads 16
+MaxSpareThreads 64
+"""
+
+POST_EPOCH = 1767225600          # 2026-01-01T00:00:00Z; post number n is n seconds later
+BATCH = 50000                    # posts per INSERT
+REPLY_EVERY = 50                 # every 50th post is a reply to the post before it
+LIKE_EVERY = 10                  # every 10th post gets one like, by user (k * LIKER_STEP) mod n
+LIKER_STEP = 7919                # k-th like; a prime, so likes spread over all users
+POST_TEXT = "Bench post number %s: lorem ipsum dolor sit amet, consectetur adipiscing elit."
+
+
+def log(msg="", end="\n"):
+    sys.stderr.write(msg + end)
+    sys.stderr.flush()
+
+
+def parse_sizes(values):
+    sizes = set()
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            mult = 1
+            if part[-1] in "km":
+                mult = 1000 if part[-1] == "k" else 1000000
+                part = part[:-1]
+            n = int(float(part) * mult)
+            if n < 1:
+                raise argparse.ArgumentTypeError("post counts must be positive")
+            sizes.add(n)
+    return sorted(sizes)
+
+
+def human(n):
+    if n >= 1000000 and n % 1000000 == 0:
+        return "%dM" % (n // 1000000)
+    if n >= 1000 and n % 1000 == 0:
+        return "%dk" % (n // 1000)
+    return str(n)
+
+
+# --- the module's own SQL text, for query plans -------------------------------
+
+def module_statements(module, *names):
+    """Statements of include/pamps_sql.h, expanded by the C preprocessor,
+    checked against the module under test (each statement is one string in
+    the .so): the header may have changed since the build."""
+    cflags = subprocess.run(["pkg-config", "--cflags", "apr-1"], capture_output=True,
+                            text=True).stdout.split()
+    src = '#include "pamps_sql.h"\n#define X(n, s) @@ n s\nPAMPS_STATEMENTS(X)\n'
+    out = subprocess.run(["gcc", "-E", "-P", "-I", os.path.join(TOP, "include")] + cflags
+                         + ["-x", "c", "-"], input=src, capture_output=True, text=True,
+                         check=True).stdout
+    found = {}
+    for chunk in out.split("@@")[1:]:
+        name, _, rest = chunk.strip().partition(" ")
+        if name in names:
+            found[name] = "".join(ast.literal_eval(lit) for lit in
+                                  re.findall(r'"(?:[^"\\]|\\.)*"', rest))
+    with open(module, "rb") as f:
+        compiled = set(f.read().split(b"\0"))
+    for name in names:
+        if found[name].encode() not in compiled:
+            log("warning: %s in include/pamps_sql.h is not the text compiled into the"
+                " module under test (rebuild?): its plan below may differ" % name)
+    return [found[n] for n in names]
+
+
+def feed_params(sql, user_id, limit=20):
+    """Values for the %s of a feed statement, as the handlers bind them for
+    a first page: told apart by the text before each placeholder (the
+    cursor after '<', limit + 1 after the last LIMIT, the page size after
+    OFFSET, the caller's id everywhere else)."""
+    params = []
+    pieces = sql.split("%s")
+    for i, before in enumerate(pieces[:-1]):
+        b = before.rstrip().upper()
+        if b.endswith("<"):
+            params.append("9223372036854775807")
+        elif b.endswith("OFFSET"):
+            params.append(str(limit))
+        elif b.endswith("LIMIT"):
+            params.append(str(limit + 1) if i == len(pieces) - 2 else str(limit))
+        else:
+            params.append(str(user_id))
+    return params
+
+
+# --- the two back ends ---------------------------------------------------------
+
+class SqliteDB:
+    """Direct SQL on the server's SQLite file (WAL, as the module set it)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.con = None
+
+    def open(self):
+        if self.con is None:
+            self.con = sqlite3.connect(self.server.db_path, timeout=60, isolation_level=None)
+            mode = self.con.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                raise RuntimeError("expected the module to put the database in WAL mode, got "
+                                   + mode)
+            # this connection only: no fsync per batch, a big page cache
+            self.con.execute("PRAGMA synchronous = OFF")
+            self.con.execute("PRAGMA cache_size = -262144")
+        return self.con
+
+    def close(self):
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        # run as root, this process may have made the WAL files: give them
+        # back to the database's owner, or the httpd children cannot write
+        if os.geteuid() == 0:
+            st = os.stat(self.server.db_path)
+            for suffix in ("-wal", "-shm"):
+                path = self.server.db_path + suffix
+                if os.path.exists(path):
+                    os.chown(path, st.st_uid, st.st_gid)
+
+    def scalar(self, sql, args=()):
+        return self.open().execute(sql, args).fetchone()[0]
+
+    def row(self, sql, args=()):
+        return self.open().execute(sql, args).fetchone()
+
+    def insert_users(self, first, count, password_hash):
+        con = self.open()
+        now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with_tx(con, lambda: con.execute(
+            "WITH RECURSIVE s(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM s WHERE n < ?)"
+            " INSERT INTO users (username, email, password_hash, name, created_at, updated_at)"
+            " SELECT printf('bu%06d', n), printf('bu%06d@example.com', n), ?,"
+            " 'Bench user ' || n, ?, ? FROM s", (first, first + count - 1, password_hash,
+                                                   now, now)))
+
+    def add_posts(self, lo, hi, ulo, nusers):
+        """Posts number lo..hi (inclusive), with their replies and likes."""
+        con = self.open()
+
+        def batch():
+            maxid = con.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]
+            con.execute(
+                "WITH RECURSIVE s(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM s WHERE n < ?)"
+                " INSERT INTO posts (user_id, parent_id, text, created_at, updated_at)"
+                " SELECT ? + n % ?, NULL, printf(?, n), ts, ts FROM"
+                " (SELECT n, strftime('%Y-%m-%dT%H:%M:%SZ', ? + n, 'unixepoch') AS ts FROM s)",
+                (lo, hi, ulo, nusers, POST_TEXT.replace("%s", "%d"), POST_EPOCH))
+            con.execute(
+                "UPDATE posts SET parent_id = (SELECT max(q.id) FROM posts q WHERE q.id < posts.id)"
+                " WHERE id > ? AND id %% %d = %d" % (REPLY_EVERY, REPLY_EVERY // 2), (maxid,))
+            con.execute(
+                "INSERT INTO likes (post_id, user_id, created_at)"
+                " SELECT id, ? + (id / %d * %d) %% ?, created_at FROM posts"
+                " WHERE id > ? AND id %% %d = 0" % (LIKE_EVERY, LIKER_STEP, LIKE_EVERY),
+                (ulo, nusers, maxid))
+        with_tx(con, batch)
+
+    def analyze(self):
+        con = self.open()
+        con.execute("ANALYZE")
+        # fold the WAL back into the file: readers then search a short WAL
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.close()
+
+    def explain(self, sql, params):
+        con = self.open()
+        q = sql.replace("%s", "?")
+        plan = con.execute("EXPLAIN QUERY PLAN " + q, params).fetchall()
+        # the plan rows are (id, parent, notused, detail): indent by depth
+        depth, lines = {0: -1}, []
+        for node, parent, _, detail in plan:
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + detail)
+        times = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            rows = con.execute(q, params).fetchall()
+            times.append((time.perf_counter() - t0) * 1000)
+        lines.append("-- %d rows; executed from Python: median %.2f ms"
+                     % (len(rows), statistics.median(times)))
+        self.close()
+        return "\n".join(lines)
+
+
+class PgDB:
+    """Direct SQL through psql on the private cluster."""
+
+    def __init__(self, cluster, dbname):
+        self.cluster = cluster
+        self.dbname = dbname
+
+    def psql(self, sql):
+        try:
+            return self.cluster.psql(sql, self.dbname)
+        except subprocess.CalledProcessError as e:
+            raise RuntimeError("psql failed: %s\n%s" % (e.stderr.strip(), sql)) from None
+
+    def close(self):
+        pass
+
+    def scalar(self, sql, args=()):
+        assert not args
+        return self.psql(sql).strip()
+
+    def row(self, sql, args=()):
+        assert not args
+        return self.psql(sql).strip().split("|")
+
+    def insert_users(self, first, count, password_hash):
+        self.psql(
+            "INSERT INTO users (username, email, password_hash, name, created_at, updated_at)"
+            " SELECT format('bu%%s', lpad(n::text, 6, '0')),"
+            " format('bu%%s@example.com', lpad(n::text, 6, '0')), %s, 'Bench user ' || n,"
+            " now(), now() FROM generate_series(%d, %d) n"
+            % (pg_quote(password_hash), first, first + count - 1))
+
+    def add_posts(self, lo, hi, ulo, nusers):
+        maxid = int(self.scalar("SELECT coalesce(max(id), 0) FROM posts"))
+        # one psql -c: the statements run in one transaction
+        self.psql(
+            "INSERT INTO posts (user_id, parent_id, text, created_at, updated_at)"
+            " SELECT %(ulo)d + n %% %(nu)d, NULL, format(%(text)s, n), ts, ts FROM"
+            " (SELECT n, timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second' AS ts"
+            "  FROM generate_series(%(lo)d, %(hi)d) n) s;"
+            " UPDATE posts p SET parent_id = (SELECT max(q.id) FROM posts q WHERE q.id < p.id)"
+            " WHERE p.id > %(maxid)d AND p.id %% %(re)d = %(reo)d;"
+            " INSERT INTO likes (post_id, user_id, created_at)"
+            " SELECT id, %(ulo)d + (id / %(le)d * %(step)d) %% %(nu)d, created_at FROM posts"
+            " WHERE id > %(maxid)d AND id %% %(le)d = 0;"
+            % dict(ulo=ulo, nu=nusers, text=pg_quote(POST_TEXT), lo=lo, hi=hi, maxid=maxid,
+                   re=REPLY_EVERY, reo=REPLY_EVERY // 2, le=LIKE_EVERY, step=LIKER_STEP))
+
+    def analyze(self):
+        # VACUUM as well: the reply UPDATEs leave dead rows, and a fresh
+        # visibility map lets the count subqueries use index-only scans
+        self.psql("VACUUM ANALYZE")
+
+    def explain(self, sql, params):
+        # apr_dbd_pgsql without a label runs PQexecParams with untyped
+        # parameters: quoted literals here are typed the same way
+        q = re.sub(r"%s", lambda _m, it=iter(params): pg_quote(next(it)), sql)
+        # twice in one session, the second one kept: a pooled connection
+        # plans with warm catalog caches
+        out = self.psql("EXPLAIN (ANALYZE, BUFFERS) %s; EXPLAIN (ANALYZE, BUFFERS) %s" % (q, q))
+        # psql 15 prints the results of both (SHOW_ALL_RESULTS): keep the last
+        lines = out.rstrip().split("\n")
+        starts = [i for i, line in enumerate(lines)
+                  if line[:1].strip() and not line.startswith(("Planning", "Execution", "JIT"))]
+        return "\n".join(lines[starts[-1]:] if starts else lines)
+
+
+def pg_quote(text):
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def with_tx(con, fn):
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        fn()
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+# --- seeding -------------------------------------------------------------------
+
+class Seeder:
+    def __init__(self, server, db, nusers, nfollow, ntasks):
+        self.server, self.db = server, db
+        self.nusers, self.nfollow, self.ntasks = nusers, nfollow, ntasks
+        self.bench = None
+        self.ulo = self.nall = None
+        self.posts = 0           # posts seeded so far (all posts are seeded ones)
+
+    def setup(self):
+        t0 = time.monotonic()
+        self.bench = new_user(self.server)   # through the API: a real argon2 hash
+        h = self.db.scalar("SELECT password_hash FROM users WHERE id = %d" % self.bench.id)
+        self.db.insert_users(1, self.nusers, h)
+        lo, hi, n = (int(x) for x in self.db.row("SELECT min(id), max(id), count(*) FROM users"))
+        if hi - lo + 1 != n:
+            raise RuntimeError("user ids are not contiguous (%d..%d, %d users)" % (lo, hi, n))
+        self.ulo, self.nall = lo, n
+        if math.gcd(n, LIKER_STEP) != 1:
+            raise RuntimeError("choose a --users count that %d does not divide" % LIKER_STEP)
+        self.db.close()
+        # follows and tasks through the API
+        step = max(1, self.nusers // self.nfollow)
+        for i in range(self.nfollow):
+            name = "bu%06d" % (1 + i * step)
+            r = self.bench.post("/users/%s/follow" % name)
+            check(r.status_code == 204, "follow %s: %s %s" % (name, r.status_code, r.text))
+        for i in range(self.ntasks):
+            r = self.bench.post("/tasks", json={"title": "Bench task %d" % i,
+                                                "description": "something to do " * 4,
+                                                "done": i % 3 == 0})
+            check(r.status_code == 201, "task: %s %s" % (r.status_code, r.text))
+        log("setup: bench user %s (id %d), %d more users (SQL), %d follows and %d tasks"
+            " (API) in %.1f s" % (self.bench.username, self.bench.id, self.nusers,
+                                  self.nfollow, self.ntasks, time.monotonic() - t0))
+
+    def grow_to(self, target):
+        """Adds posts until there are target of them; returns (seconds, added)."""
+        if target <= self.posts:
+            log("posts: already %d, nothing to add for %d" % (self.posts, target))
+            return 0.0, 0
+        start, added = time.monotonic(), target - self.posts
+        while self.posts < target:
+            hi = min(target, self.posts + BATCH)
+            self.db.add_posts(self.posts + 1, hi, self.ulo, self.nall)
+            self.posts = hi
+            done = self.posts - (target - added)
+            el = time.monotonic() - start
+            log("\rposts: %d/%d  %5.1f%%  %.0f rows/s   " % (
+                self.posts, target, 100.0 * done / added, done / el if el else 0), end="")
+        self.db.close()
+        el = time.monotonic() - start
+        log("\rposts: added %d (now %d) in %.1f s, %.0f rows/s            "
+            % (added, self.posts, el, added / el))
+        t0 = time.monotonic()
+        self.db.analyze()
+        log("analyze: %.1f s" % (time.monotonic() - t0))
+        return el, added
+
+
+def check(cond, msg):
+    if not cond:
+        raise RuntimeError(msg)
+
+
+# --- wrk -------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def to_ms(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
+
+
+def parse_wrk(out):
+    res = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "non2xx": 0,
+           "errors": 0, "requests": 0}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if m:
+        res["rps"] = float(m.group(1))
+    for pct, key in (("50", "p50"), ("99", "p99")):
+        m = re.search(r"^\s+%s(?:\.000)?%%\s+([\d.]+(?:us|ms|s|m))\s*$" % pct, out, re.M)
+        if m:
+            res[key] = to_ms(m.group(1))
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if m:
+        res["non2xx"] = int(m.group(1))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        res["errors"] = sum(int(x) for x in m.groups())
+    m = re.search(r"(\d+) requests in", out)
+    if m:
+        res["requests"] = int(m.group(1))
+    return res
+
+
+def run_wrk(args, url, token):
+    cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % args.duration,
+           "--latency", "-H", "Authorization: Bearer " + token, url]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120)
+    if res.returncode != 0:
+        raise RuntimeError("wrk failed (%d): %s%s" % (res.returncode, res.stdout, res.stderr))
+    return parse_wrk(res.stdout), res.stdout
+
+
+def cpu_sample(roots):
+    """(total, idle, ours) in clock ticks: the machine's CPU time from
+    /proc/stat (all CPUs; steal counts as busy), and the CPU time of the
+    process trees under roots (httpd, postmaster) plus this process and
+    its waited-for children (wrk)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    ppid, ticks = {}, {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        rest = st[st.rindex(")") + 2:].split()
+        ppid[int(d)] = int(rest[1])
+        ticks[int(d)] = int(rest[11]) + int(rest[12])
+    kids = {}
+    for pid, parent in ppid.items():
+        kids.setdefault(parent, []).append(pid)
+    ours, todo = set(), [p for p in roots if p in ppid]
+    while todo:
+        pid = todo.pop()
+        if pid not in ours:
+            ours.add(pid)
+            todo.extend(kids.get(pid, ()))
+    hz = os.sysconf("SC_CLK_TCK")
+    me = sum(getattr(resource.getrusage(w), a) for w in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN)
+             for a in ("ru_utime", "ru_stime"))
+    return sum(v), v[3] + v[4], sum(ticks[p] for p in ours) + me * hz
+
+
+def other_cpu(before, after):
+    """Percent of the machine's CPU time used by processes not in the benchmark."""
+    total = after[0] - before[0]
+    busy = total - (after[1] - before[1])
+    return max(0.0, 100.0 * (busy - (after[2] - before[2])) / total) if total else float("nan")
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.readline().strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def endpoints(server):
+    return [
+        ("static 1 KB file", server.root + "/static.txt"),
+        ("GET /tasks?limit=20", server.base + "/tasks?limit=20"),
+        ("GET /posts?limit=20", server.base + "/posts?limit=20"),
+        ("GET /posts/timeline?limit=20", server.base + "/posts/timeline?limit=20"),
+    ]
+
+
+def bench_size(args, server, seeder, size, cluster=None):
+    seeder.bench.login()                      # a fresh access token for this size
+    token = seeder.bench.access
+    roots = [read_pid(os.path.join(server.dir, "httpd.pid"))]
+    if cluster is not None:
+        roots.append(read_pid(os.path.join(cluster.data, "postmaster.pid")))
+    rows = []
+    static_rps = None
+    for name, url in endpoints(server):
+        r = requests.get(url, headers={"Authorization": "Bearer " + token}, timeout=60)
+        check(r.status_code == 200, "%s: %d %s" % (url, r.status_code, r.text[:300]))
+        if "/posts" in url:
+            n = len(r.json()["items"])
+            if n != 20:
+                log("note: %s returned %d items" % (name, n))
+        log("wrk %s (%d posts) ..." % (name, size))
+        before = cpu_sample(roots)
+        res, out = run_wrk(args, url, token)
+        res["other"] = other_cpu(before, cpu_sample(roots))
+        if args.verbose:
+            log(out)
+        if static_rps is None:
+            static_rps = res["rps"]
+        res["ratio"] = res["rps"] / static_rps if static_rps else float("nan")
+        log("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, socket errors %d,"
+            " other CPU %.0f%%" % (res["rps"], res["p50"], res["p99"], res["non2xx"],
+                                   res["errors"], res["other"]))
+        rows.append((size, name, res))
+    return rows
+
+
+def table(rows):
+    lines = ["| posts | endpoint | req/s | p50 ms | p99 ms | non-2xx | sock err | vs static"
+             " | other CPU |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, name, r in rows:
+        lines.append("| %s | %s | %.0f | %.2f | %.2f | %d | %d | %.2f | %.0f%% |" % (
+            human(size), name, r["rps"], r["p50"], r["p99"], r["non2xx"], r["errors"],
+            r["ratio"], r["other"]))
+    return "\n".join(lines)
+
+
+def explain_feeds(db, seeder, module):
+    out = []
+    for name, sql in zip(("FEED_ALL", "FEED_TIMELINE"),
+                         module_statements(module, "FEED_ALL", "FEED_TIMELINE")):
+        params = feed_params(sql, seeder.bench.id)
+        out.append("%s, %d posts, parameters %s:\n%s" % (
+            name, seeder.posts, ", ".join(params), db.explain(sql, params)))
+    return "\n\n".join(out)
+
+
+# --- main ------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", choices=("sqlite3", "pgsql"), default="sqlite3")
+    ap.add_argument("--posts", action="append",
+                    help="post counts, repeatable or comma-separated (10k, 1M work);"
+                         " default 10000,1000000")
+    ap.add_argument("--duration", type=int, help="seconds per wrk run (default 10)")
+    ap.add_argument("--threads", type=int, default=2, help="wrk -t (default 2)")
+    ap.add_argument("--connections", type=int, default=64, help="wrk -c (default 64)")
+    ap.add_argument("--users", type=int, help="users added with SQL (default 1000)")
+    ap.add_argument("--follow", type=int, default=50, help="users the bench user follows")
+    ap.add_argument("--tasks", type=int, default=20, help="tasks of the bench user")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke run: 200 and 2000 posts, 100 users, 2 s per wrk run")
+    ap.add_argument("--explain", action="store_true",
+                    help="after each size, print the query plans of FEED_ALL and FEED_TIMELINE")
+    ap.add_argument("--extra", default="", help="more httpd directives (appended last)")
+    ap.add_argument("--keep", action="store_true", help="keep the data directory at the end")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print raw wrk output")
+    args = ap.parse_args()
+
+    sizes = parse_sizes(args.posts or (["200,2000"] if args.quick else ["10000,1000000"]))
+    args.duration = args.duration or (2 if args.quick else 10)
+    args.users = args.users or (100 if args.quick else 1000)
+    if args.users <= args.follow:
+        ap.error("--users must be larger than --follow")
+
+    # SIGTERM unwinds like Ctrl-C, through the finally below
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+    cluster = server = None
+    rows, seeding, plans = [], [], []
+    started = datetime.datetime.now()
+    # A private copy of the module: httpd is restarted between sizes, and a
+    # `make` meanwhile must not change the code under test halfway.
+    snapdir = tempfile.mkdtemp(prefix="pamps-bench-")
+    module = os.path.join(snapdir, "mod_pamps.so")
+    shutil.copy2(pampsenv.MODULE, module)
+    os.chmod(snapdir, 0o755)
+    pampsenv.MODULE = module
+    with open(module, "rb") as f:
+        module_id = "%s, built %s, sha256 %s" % (
+            os.path.relpath(os.path.join(TOP, ".libs", "mod_pamps.so"), TOP),
+            datetime.datetime.fromtimestamp(os.stat(module).st_mtime).strftime("%Y-%m-%d %H:%M:%S"),
+            hashlib.sha256(f.read()).hexdigest()[:12])
+    log("module: " + module_id)
+    try:
+        if args.db == "pgsql":
+            cluster = PostgresCluster()
+            cluster.init().start()
+            params = cluster.create_database("pamps_bench")
+            log("postgres: private cluster in %s" % cluster.dir)
+        else:
+            params = None
+        server = HttpdServer(extra=BENCH_DIRECTIVES + args.extra, db_driver=args.db,
+                             db_params=params)
+        server.start()
+        log("httpd: %s (data in %s), MPM: %s" % (server.root, server.dir, mpm_summary(server)))
+        db = SqliteDB(server) if args.db == "sqlite3" else PgDB(cluster, "pamps_bench")
+        seeder = Seeder(server, db, args.users, args.follow, args.tasks)
+        seeder.setup()
+        for size in sizes:
+            secs, added = seeder.grow_to(size)
+            seeding.append((size, added, secs))
+            # Fresh children, fresh pooled connections: the sqlite3 driver
+            # of apr_dbd prepares with the legacy sqlite3_prepare(), so
+            # after the first ANALYZE (it creates sqlite_stat1, a schema
+            # change) every statement already prepared in a pooled
+            # connection fails with "database schema has changed" for good;
+            # and a connection only reads the statistics when it loads the
+            # schema. Done for pgsql too, so both runs start the same way.
+            server.stop()
+            server.start()
+            if args.explain:
+                plans.append(explain_feeds(db, seeder, module))
+                log(plans[-1])
+            rows.extend(bench_size(args, server, seeder, size, cluster))
+        bad = [line for line in server.read_log().splitlines()
+               if re.search(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]", line)]
+    finally:
+        if server is not None:
+            try:
+                server.stop()
+            finally:
+                if not args.keep:
+                    server.cleanup()
+        if cluster is not None:
+            if args.keep:
+                cluster.stop()
+            else:
+                cluster.cleanup()
+        shutil.rmtree(snapdir, ignore_errors=True)
+
+    print("## mod_pamps benchmark: %s, %s" % (args.db, started.strftime("%Y-%m-%d %H:%M")))
+    print()
+    print("module: " + module_id)
+    print("wrk -t%d -c%d -d%ds --latency; %d CPUs shared by wrk, httpd%s" % (
+        args.threads, args.connections, args.duration, os.cpu_count(),
+        " and PostgreSQL" if args.db == "pgsql" else ""))
+    print("seeding: " + "; ".join(
+        "%s posts: +%d in %.1f s (%.0f rows/s)" % (human(s), a, t, a / t if t else 0)
+        for s, a, t in seeding))
+    print()
+    print(table(rows))
+    if plans:
+        print()
+        for p in plans:
+            print("```\n%s\n```" % p)
+    if bad:
+        print()
+        print("httpd error log (warn or worse), %d lines; first 10:" % len(bad))
+        for line in bad[:10]:
+            print("    " + line)
+    return 0
+
+
+def on_sigterm(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def mpm_summary(server):
+    """The effective (last) value of each MPM directive in the rendered config."""
+    vals = {}
+    with open(os.path.join(server.dir, "httpd.conf")) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2 and parts[0] in ("StartServers", "ServerLimit", "ThreadsPerChild",
+                                                "MaxRequestWorkers", "MinSpareThreads",
+                                                "MaxSpareThreads"):
+                vals[parts[0]] = int(parts[1])
+    if (vals.get("StartServers") != vals.get("ServerLimit")
+            or vals.get("MaxSpareThreads", 0) < vals.get("MaxRequestWorkers", 1)):
+        log("warning: not every child is pre-started: %s" % vals)
+    return " ".join("%s=%d" % kv for kv in vals.items())
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("\ninterrupted; everything it started is stopped")
+        sys.exit(130)
