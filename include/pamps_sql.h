@@ -1,16 +1,22 @@
 /* Every SQL statement of the module, written once for both SQLite and
- * PostgreSQL. Placeholders are apr_dbd's %s (all values travel as text);
- * timestamps are passed as RFC 3339 text, which both dialects compare in
- * time order. Each statement is prepared once per pooled connection. */
+ * PostgreSQL. Placeholders are apr_dbd's %s: all values travel as text;
+ * timestamps as RFC 3339 text, which both dialects compare in time order.
+ * Each statement is prepared once per pooled connection.
+ *
+ * A value that is not text goes in through a typed placeholder, P_ID
+ * (bigint), P_TS (timestamp) or P_BOOL, which pamps_sql.c expands once per
+ * dialect: as a plain %s for SQLite, whose column affinity converts the
+ * text, and as a CAST for PostgreSQL, where apr_dbd_pgsql prepares every
+ * parameter as varchar. */
 #ifndef PAMPS_SQL_H
 #define PAMPS_SQL_H
 
 #define PAMPS_TASK_COLS "id, title, description, done, created_at, updated_at"
 #define PAMPS_TASK_FILTER \
-    " FROM tasks WHERE user_id = %s AND (%s = 'any' OR done = %s)" \
+    " FROM tasks WHERE user_id = " P_ID " AND (%s = 'any' OR done = " P_BOOL ")" \
     " AND (%s = '' OR lower(title) LIKE %s ESCAPE '\\')"
 #define PAMPS_TASK_LIST(order) \
-    "SELECT " PAMPS_TASK_COLS PAMPS_TASK_FILTER " ORDER BY " order " LIMIT %s OFFSET %s"
+    "SELECT " PAMPS_TASK_COLS PAMPS_TASK_FILTER " ORDER BY " order " LIMIT " P_ID " OFFSET " P_ID
 
 /* own view: public columns, email, role, then the three counts */
 #define PAMPS_USER_OWN_COLS \
@@ -27,49 +33,51 @@
     "p.id, p.text, p.parent_id, p.created_at, p.updated_at," \
     " (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)," \
     " (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)," \
-    " EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = %s), " \
+    " EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = " P_ID "), " \
     PAMPS_PUBLIC_USER_COLS
 #define PAMPS_POST_SELECT "SELECT " PAMPS_POST_COLS " FROM posts p JOIN users u ON u.id = p.user_id"
 /* keyset pages: newest first, ids below the cursor, one row more than asked
  * so the handler knows whether there is a next page */
-#define PAMPS_FEED_PAGE " AND p.id < %s ORDER BY p.id DESC LIMIT %s"
+#define PAMPS_FEED_PAGE " AND p.id < " P_ID " ORDER BY p.id DESC LIMIT " P_ID
 
 /* offset lists of public users, ordered by user id: by the column of the
  * table the list is read from, so its index gives the order */
-#define PAMPS_USER_PAGE(id) " ORDER BY " id " LIMIT %s OFFSET %s"
+#define PAMPS_USER_PAGE(id) " ORDER BY " id " LIMIT " P_ID " OFFSET " P_ID
 
 /* Departments and positions share one implementation: the same statements
  * over their own tables, generated here for each. */
 #define PAMPS_ORG_COLS "o.id, o.name, o.description, o.created_at"
 #define PAMPS_ORG_STATEMENTS(X, K, table, members, key) \
-    X(K##_LIST, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT %s OFFSET %s") \
+    X(K##_LIST, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT " P_ID " OFFSET " P_ID) \
     X(K##_COUNT, "SELECT COUNT(*) FROM " table) \
-    X(K##_GET, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = %s") \
-    X(K##_INSERT, "INSERT INTO " table " (name, description, created_at) VALUES (%s, %s, %s)" \
+    X(K##_GET, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = " P_ID) \
+    X(K##_INSERT, "INSERT INTO " table " (name, description, created_at) VALUES (%s, %s, " P_TS ")" \
       " ON CONFLICT DO NOTHING RETURNING id") \
     X(K##_UPDATE, "UPDATE " table " SET name = CASE WHEN %s = '1' THEN %s ELSE name END," \
-      " description = CASE WHEN %s = '1' THEN %s ELSE description END WHERE id = %s") \
-    X(K##_DELETE_MEMBERS, "DELETE FROM " members " WHERE " key " = %s") \
-    X(K##_DELETE, "DELETE FROM " table " WHERE id = %s") \
+      " description = CASE WHEN %s = '1' THEN %s ELSE description END WHERE id = " P_ID) \
+    X(K##_DELETE_MEMBERS, "DELETE FROM " members " WHERE " key " = " P_ID) \
+    X(K##_DELETE, "DELETE FROM " table " WHERE id = " P_ID) \
     X(K##_MEMBERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
-      " JOIN users u ON u.id = m.user_id WHERE m." key " = %s" PAMPS_USER_PAGE("m.user_id")) \
-    X(K##_MEMBERS_COUNT, "SELECT COUNT(*) FROM " members " WHERE " key " = %s") \
+      " JOIN users u ON u.id = m.user_id WHERE m." key " = " P_ID PAMPS_USER_PAGE("m.user_id")) \
+    X(K##_MEMBERS_COUNT, "SELECT COUNT(*) FROM " members " WHERE " key " = " P_ID) \
     X(K##_OF_USER_LIST, "SELECT " PAMPS_ORG_COLS " FROM " members " m JOIN " table " o" \
-      " ON o.id = m." key " WHERE m.user_id = %s ORDER BY o.id LIMIT %s OFFSET %s") \
-    X(K##_OF_USER_COUNT, "SELECT COUNT(*) FROM " members " WHERE user_id = %s") \
-    X(K##_ASSIGN, "INSERT INTO " members " (" key ", user_id, created_at) VALUES (%s, %s, %s)" \
+      " ON o.id = m." key " WHERE m.user_id = " P_ID " ORDER BY o.id LIMIT " P_ID \
+      " OFFSET " P_ID) \
+    X(K##_OF_USER_COUNT, "SELECT COUNT(*) FROM " members " WHERE user_id = " P_ID) \
+    X(K##_ASSIGN, "INSERT INTO " members " (" key ", user_id, created_at)" \
+      " VALUES (" P_ID ", " P_ID ", " P_TS ")" \
       " ON CONFLICT DO NOTHING") \
-    X(K##_UNASSIGN, "DELETE FROM " members " WHERE " key " = %s AND user_id = %s")
+    X(K##_UNASSIGN, "DELETE FROM " members " WHERE " key " = " P_ID " AND user_id = " P_ID)
 
 #define PAMPS_STATEMENTS(X) \
     X(PING, "SELECT 1") \
-    X(USER_AUTH, "SELECT id, username, role, token_version FROM users WHERE id = %s") \
-    X(USER_OWN_VIEW, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = %s") \
+    X(USER_AUTH, "SELECT id, username, role, token_version FROM users WHERE id = " P_ID) \
+    X(USER_OWN_VIEW, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
     X(USER_ID_BY_USERNAME, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
     X(USER_ID_BY_EMAIL, "SELECT id FROM users WHERE lower(email) = lower(%s)") \
     X(USER_INSERT, \
       "INSERT INTO users (username, email, password_hash, name, bio, avatar," \
-      " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)" \
+      " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, " P_TS ", " P_TS ")" \
       " ON CONFLICT DO NOTHING RETURNING id") \
     X(USER_LOGIN_LOOKUP, \
       "SELECT id, password_hash, token_version FROM users" \
@@ -80,50 +88,54 @@
       " bio = CASE WHEN %s = '1' THEN %s ELSE bio END," \
       " avatar = CASE WHEN %s = '1' THEN %s ELSE avatar END," \
       " email = CASE WHEN %s = '1' THEN %s ELSE email END," \
-      " updated_at = %s WHERE id = %s") \
-    X(USER_PASSWORD_HASH, "SELECT password_hash FROM users WHERE id = %s") \
+      " updated_at = " P_TS " WHERE id = " P_ID) \
+    X(USER_PASSWORD_HASH, "SELECT password_hash FROM users WHERE id = " P_ID) \
     X(USER_SET_PASSWORD, \
       "UPDATE users SET password_hash = %s, token_version = token_version + 1," \
-      " updated_at = %s WHERE id = %s") \
+      " updated_at = " P_TS " WHERE id = " P_ID) \
     X(USER_DEL_LIKES, \
-      "DELETE FROM likes WHERE user_id = %s" \
-      " OR post_id IN (SELECT id FROM posts WHERE user_id = %s)") \
+      "DELETE FROM likes WHERE user_id = " P_ID \
+      " OR post_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
     X(USER_DETACH_REPLIES, \
-      "UPDATE posts SET parent_id = NULL WHERE user_id <> %s" \
-      " AND parent_id IN (SELECT id FROM posts WHERE user_id = %s)") \
-    X(USER_DEL_POSTS, "DELETE FROM posts WHERE user_id = %s") \
-    X(USER_DEL_FOLLOWS, "DELETE FROM follows WHERE follower_id = %s OR followee_id = %s") \
-    X(USER_DEL_TASKS, "DELETE FROM tasks WHERE user_id = %s") \
-    X(USER_DEL_TOKENS, "DELETE FROM refresh_tokens WHERE user_id = %s") \
-    X(USER_DEL_DEPARTMENTS, "DELETE FROM department_members WHERE user_id = %s") \
-    X(USER_DEL_POSITIONS, "DELETE FROM position_members WHERE user_id = %s") \
-    X(USER_DELETE, "DELETE FROM users WHERE id = %s") \
+      "UPDATE posts SET parent_id = NULL WHERE user_id <> " P_ID \
+      " AND parent_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
+    X(USER_DEL_POSTS, "DELETE FROM posts WHERE user_id = " P_ID) \
+    X(USER_DEL_FOLLOWS, "DELETE FROM follows WHERE follower_id = " P_ID " OR followee_id = " P_ID) \
+    X(USER_DEL_TASKS, "DELETE FROM tasks WHERE user_id = " P_ID) \
+    X(USER_DEL_TOKENS, "DELETE FROM refresh_tokens WHERE user_id = " P_ID) \
+    X(USER_DEL_DEPARTMENTS, "DELETE FROM department_members WHERE user_id = " P_ID) \
+    X(USER_DEL_POSITIONS, "DELETE FROM position_members WHERE user_id = " P_ID) \
+    X(USER_DELETE, "DELETE FROM users WHERE id = " P_ID) \
     X(REFRESH_INSERT, \
       "INSERT INTO refresh_tokens (jti, user_id, family, expires_at, created_at)" \
-      " VALUES (%s, %s, %s, %s, %s)") \
+      " VALUES (%s, " P_ID ", %s, " P_TS ", " P_TS ")") \
     X(REFRESH_GET, "SELECT user_id, revoked_at FROM refresh_tokens WHERE jti = %s") \
     X(REFRESH_REVOKE, \
-      "UPDATE refresh_tokens SET revoked_at = %s WHERE jti = %s AND revoked_at IS NULL") \
+      "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE jti = %s AND revoked_at IS NULL") \
     X(REFRESH_REVOKE_FAMILY, \
-      "UPDATE refresh_tokens SET revoked_at = %s WHERE family = %s AND revoked_at IS NULL") \
+      "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE family = %s" \
+      " AND revoked_at IS NULL") \
     X(REFRESH_REVOKE_USER, \
-      "UPDATE refresh_tokens SET revoked_at = %s WHERE user_id = %s AND revoked_at IS NULL") \
+      "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE user_id = " P_ID \
+      " AND revoked_at IS NULL") \
     X(FAILURES_COUNT, \
-      "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = %s AND failed_at > %s") \
-    X(FAILURES_INSERT, "INSERT INTO login_failures (key, failed_at) VALUES (%s, %s)") \
-    X(FAILURES_PRUNE, "DELETE FROM login_failures WHERE key = %s AND failed_at <= %s") \
+      "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = %s" \
+      " AND failed_at > " P_TS) \
+    X(FAILURES_INSERT, "INSERT INTO login_failures (key, failed_at) VALUES (%s, " P_TS ")") \
+    X(FAILURES_PRUNE, "DELETE FROM login_failures WHERE key = %s AND failed_at <= " P_TS) \
     X(FAILURES_CLEAR, "DELETE FROM login_failures WHERE key = %s") \
     X(TASK_INSERT, \
       "INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)" \
-      " VALUES (%s, %s, %s, %s, %s, %s) RETURNING " PAMPS_TASK_COLS) \
-    X(TASK_GET, "SELECT " PAMPS_TASK_COLS " FROM tasks WHERE id = %s AND user_id = %s") \
+      " VALUES (" P_ID ", %s, %s, " P_BOOL ", " P_TS ", " P_TS ") RETURNING " PAMPS_TASK_COLS) \
+    X(TASK_GET, "SELECT " PAMPS_TASK_COLS " FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
     X(TASK_UPDATE, \
       "UPDATE tasks SET" \
       " title = CASE WHEN %s = '1' THEN %s ELSE title END," \
       " description = CASE WHEN %s = '1' THEN %s ELSE description END," \
-      " done = CASE WHEN %s = '1' THEN %s ELSE done END," \
-      " updated_at = %s WHERE id = %s AND user_id = %s RETURNING " PAMPS_TASK_COLS) \
-    X(TASK_DELETE, "DELETE FROM tasks WHERE id = %s AND user_id = %s") \
+      " done = CASE WHEN %s = '1' THEN " P_BOOL " ELSE done END," \
+      " updated_at = " P_TS " WHERE id = " P_ID " AND user_id = " P_ID \
+      " RETURNING " PAMPS_TASK_COLS) \
+    X(TASK_DELETE, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
     X(TASK_COUNT, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
     X(TASK_LIST_CREATED_DESC, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
     X(TASK_LIST_CREATED_ASC, PAMPS_TASK_LIST("created_at ASC, id ASC")) \
@@ -137,47 +149,48 @@
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')") \
     X(USER_PROFILE, "SELECT " PAMPS_USER_OWN_COLS " FROM users u" \
       " WHERE lower(u.username) = lower(%s)") \
-    X(USER_SET_ROLE, "UPDATE users SET role = %s, updated_at = %s WHERE id = %s") \
+    X(USER_SET_ROLE, "UPDATE users SET role = %s, updated_at = " P_TS " WHERE id = " P_ID) \
     X(FOLLOWERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
-      " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = %s" \
+      " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = " P_ID \
       PAMPS_USER_PAGE("f.follower_id")) \
-    X(FOLLOWERS_COUNT, "SELECT COUNT(*) FROM follows WHERE followee_id = %s") \
+    X(FOLLOWERS_COUNT, "SELECT COUNT(*) FROM follows WHERE followee_id = " P_ID) \
     X(FOLLOWING_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
-      " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = %s" \
+      " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = " P_ID \
       PAMPS_USER_PAGE("f.followee_id")) \
-    X(FOLLOWING_COUNT, "SELECT COUNT(*) FROM follows WHERE follower_id = %s") \
+    X(FOLLOWING_COUNT, "SELECT COUNT(*) FROM follows WHERE follower_id = " P_ID) \
     X(FOLLOW_INSERT, "INSERT INTO follows (follower_id, followee_id, created_at)" \
-      " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING") \
-    X(FOLLOW_DELETE, "DELETE FROM follows WHERE follower_id = %s AND followee_id = %s") \
+      " VALUES (" P_ID ", " P_ID ", " P_TS ") ON CONFLICT DO NOTHING") \
+    X(FOLLOW_DELETE, "DELETE FROM follows WHERE follower_id = " P_ID " AND followee_id = " P_ID) \
     X(POST_INSERT, "INSERT INTO posts (user_id, parent_id, text, created_at, updated_at)" \
-      " VALUES (%s, %s, %s, %s, %s) RETURNING id") \
-    X(POST_GET, PAMPS_POST_SELECT " WHERE p.id = %s") \
-    X(POST_OWNER, "SELECT user_id FROM posts WHERE id = %s") \
-    X(POST_UPDATE, "UPDATE posts SET text = %s, updated_at = %s WHERE id = %s") \
-    X(POST_DETACH_REPLIES, "UPDATE posts SET parent_id = NULL WHERE parent_id = %s") \
-    X(POST_DEL_LIKES, "DELETE FROM likes WHERE post_id = %s") \
-    X(POST_DELETE, "DELETE FROM posts WHERE id = %s") \
+      " VALUES (" P_ID ", " P_ID ", %s, " P_TS ", " P_TS ") RETURNING id") \
+    X(POST_GET, PAMPS_POST_SELECT " WHERE p.id = " P_ID) \
+    X(POST_OWNER, "SELECT user_id FROM posts WHERE id = " P_ID) \
+    X(POST_UPDATE, "UPDATE posts SET text = %s, updated_at = " P_TS " WHERE id = " P_ID) \
+    X(POST_DETACH_REPLIES, "UPDATE posts SET parent_id = NULL WHERE parent_id = " P_ID) \
+    X(POST_DEL_LIKES, "DELETE FROM likes WHERE post_id = " P_ID) \
+    X(POST_DELETE, "DELETE FROM posts WHERE id = " P_ID) \
     X(FEED_ALL, PAMPS_POST_SELECT " WHERE 1 = 1" PAMPS_FEED_PAGE) \
-    X(FEED_USER, PAMPS_POST_SELECT " WHERE p.user_id = %s" PAMPS_FEED_PAGE) \
-    X(FEED_REPLIES, PAMPS_POST_SELECT " WHERE p.parent_id = %s" PAMPS_FEED_PAGE) \
+    X(FEED_USER, PAMPS_POST_SELECT " WHERE p.user_id = " P_ID PAMPS_FEED_PAGE) \
+    X(FEED_REPLIES, PAMPS_POST_SELECT " WHERE p.parent_id = " P_ID PAMPS_FEED_PAGE) \
     /* the timeline takes from each author (the followed, and the caller) at \
      * most a page of their newest posts below the cursor, through posts_user, \
      * and keeps the newest of those: its cost follows the number of authors, \
      * not the size of the table */ \
     X(FEED_TIMELINE, "SELECT " PAMPS_POST_COLS " FROM (SELECT w_p.id FROM" \
-      " (SELECT f.followee_id AS uid FROM follows f WHERE f.follower_id = %s" \
+      " (SELECT f.followee_id AS uid FROM follows f WHERE f.follower_id = " P_ID \
       "  UNION ALL SELECT CAST(%s AS BIGINT)) w" \
-      " JOIN posts w_p ON w_p.user_id = w.uid WHERE w_p.id < %s AND w_p.id >= COALESCE(" \
-      "  (SELECT x.id FROM posts x WHERE x.user_id = w.uid AND x.id < %s" \
-      "   ORDER BY x.id DESC LIMIT 1 OFFSET %s), 0)" \
-      " ORDER BY w_p.id DESC LIMIT %s) page" \
+      " JOIN posts w_p ON w_p.user_id = w.uid WHERE w_p.id < " P_ID " AND w_p.id >= COALESCE(" \
+      "  (SELECT x.id FROM posts x WHERE x.user_id = w.uid AND x.id < " P_ID \
+      "   ORDER BY x.id DESC LIMIT 1 OFFSET " P_ID "), 0)" \
+      " ORDER BY w_p.id DESC LIMIT " P_ID ") page" \
       " JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id ORDER BY p.id DESC") \
-    X(LIKE_INSERT, "INSERT INTO likes (post_id, user_id, created_at) VALUES (%s, %s, %s)" \
+    X(LIKE_INSERT, "INSERT INTO likes (post_id, user_id, created_at)" \
+      " VALUES (" P_ID ", " P_ID ", " P_TS ")" \
       " ON CONFLICT DO NOTHING") \
-    X(LIKE_DELETE, "DELETE FROM likes WHERE post_id = %s AND user_id = %s") \
+    X(LIKE_DELETE, "DELETE FROM likes WHERE post_id = " P_ID " AND user_id = " P_ID) \
     X(LIKERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
-      " JOIN users u ON u.id = l.user_id WHERE l.post_id = %s" PAMPS_USER_PAGE("l.user_id")) \
-    X(LIKERS_COUNT, "SELECT COUNT(*) FROM likes WHERE post_id = %s") \
+      " JOIN users u ON u.id = l.user_id WHERE l.post_id = " P_ID PAMPS_USER_PAGE("l.user_id")) \
+    X(LIKERS_COUNT, "SELECT COUNT(*) FROM likes WHERE post_id = " P_ID) \
     PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
     PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")
 
@@ -190,7 +203,12 @@ typedef struct {
     const char *sql;
 } pamps_sql_statement;
 
+/* the statements in SQLite's and in PostgreSQL's form; same labels */
 extern const pamps_sql_statement pamps_sql[PAMPS_SQL_COUNT];
+extern const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT];
+
+/* The table for an apr_dbd driver name ("sqlite3", "pgsql"). */
+const pamps_sql_statement *pamps_sql_for_driver(const char *driver);
 
 /* A LIKE parameter matching q as a substring, case-insensitively: q is
  * lower-cased and its wildcards escaped (with '\\', as the statements say). */

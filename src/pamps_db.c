@@ -53,16 +53,24 @@ static void setup_connection(ap_dbd_t *db)
 /* Prepares every statement on db; on failure says which, and why. */
 static int prepare_all(ap_dbd_t *db, const char **label, const char **why)
 {
+    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
+
     for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
         apr_dbd_prepared_t *stmt = NULL;
-        int rv = apr_dbd_prepare(db->driver, db->pool, db->handle, pamps_sql[i].sql,
-                                 NULL, &stmt);
+        /* A label makes apr_dbd_pgsql PREPARE the statement on the server,
+         * once; lower case, as PREPARE folds the unquoted name it is given
+         * and EXECUTE looks it up as given. */
+        char *name = apr_pstrdup(db->pool, sql[i].label);
+        int rv;
+
+        ap_str_tolower(name);
+        rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql[i].sql, name, &stmt);
         if (rv) {
-            *label = pamps_sql[i].label;
+            *label = sql[i].label;
             *why = db_error(db, rv);
             return rv;
         }
-        apr_hash_set(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING, stmt);
+        apr_hash_set(db->prepared, sql[i].label, APR_HASH_KEY_STRING, stmt);
     }
     return 0;
 }
@@ -155,6 +163,25 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
     return PAMPS_DB_ERROR;
 }
 
+/* apr_dbd's sqlite3 driver prepares with the legacy sqlite3_prepare(), so
+ * its statements fail for good once the schema changed under them (a
+ * migration, or an ANALYZE from outside). Then this connection prepares
+ * them again, and says whether the failed statement may run once more:
+ * not inside a transaction, which the failure has already spoilt. */
+static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
+{
+    const char *msg = db_error(db, rv);
+
+    if (strcmp(apr_dbd_name(db->driver), "sqlite3") != 0 || !msg
+        || !strstr(msg, "schema has changed")) {
+        return 0;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, PAMPS_LOGNO(112)
+                  "database schema changed: preparing the statements again");
+    apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
+    return prepare_connection(req->r->server, db) == 0 && !req->txn;
+}
+
 static apr_dbd_prepared_t *statement(ap_dbd_t *db, int stmt)
 {
     return apr_hash_get(db->prepared, pamps_sql[stmt].label, APR_HASH_KEY_STRING);
@@ -178,6 +205,10 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
      * as a plain end of rows, and an error would pass for "no such row" */
     rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
                          statement(db, stmt), 1, nargs, (const char **)args);
+    if (rv && reprepared(req, db, rv)) {
+        rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
+                             statement(db, stmt), 1, nargs, (const char **)args);
+    }
     if (rv) {
         return classify(req, db, stmt, rv);
     }
@@ -213,6 +244,10 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     }
     rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                         statement(db, stmt), nargs, (const char **)args);
+    if (rv && reprepared(req, db, rv)) {
+        rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
+                            statement(db, stmt), nargs, (const char **)args);
+    }
     if (rv) {
         return classify(req, db, stmt, rv);
     }

@@ -6,9 +6,28 @@
 #include "pamps_sql.h"
 
 #define PAMPS_SQL_ENTRY(name, text) [PAMPS_SQL_##name] = { "pamps_" #name, text },
+
+#define P_ID "%s"
+#define P_TS "%s"
+#define P_BOOL "%s"
 const pamps_sql_statement pamps_sql[PAMPS_SQL_COUNT] = {
     PAMPS_STATEMENTS(PAMPS_SQL_ENTRY)
 };
+#undef P_ID
+#undef P_TS
+#undef P_BOOL
+
+#define P_ID "CAST(%s AS BIGINT)"
+#define P_TS "CAST(%s AS TIMESTAMPTZ)"
+#define P_BOOL "CAST(%s AS BOOLEAN)"
+const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT] = {
+    PAMPS_STATEMENTS(PAMPS_SQL_ENTRY)
+};
+
+const pamps_sql_statement *pamps_sql_for_driver(const char *driver)
+{
+    return strcmp(driver, "pgsql") == 0 ? pamps_sql_pgsql : pamps_sql;
+}
 
 const char *pamps_like_pattern(apr_pool_t *p, const char *q)
 {

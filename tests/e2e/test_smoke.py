@@ -30,3 +30,17 @@ def test_unknown_path_is_json_404(server):
     assert r.status_code == 404
     assert r.headers["Content-Type"] == "application/json"
     assert r.json() == {"detail": "Not Found"}
+
+
+def test_schema_change_outside_does_not_break_the_server(server):
+    # an ANALYZE (or a migration) from another process changes the schema
+    # under the statements every pooled connection has prepared
+    c = Client(server, username=unique("schema"))
+    c.register()
+    c.login()
+    assert c.post("/tasks", json={"title": "before"}).status_code == 201
+    server.sql("ANALYZE")
+    for _ in range(8):      # enough to meet every pooled connection
+        r = c.get("/tasks")
+        assert r.status_code == 200, r.text
+    assert c.post("/tasks", json={"title": "after"}).status_code == 201
