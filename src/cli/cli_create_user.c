@@ -20,7 +20,9 @@ static int check_free(pamps_cli_db *db, int stmt, const char *value, const char 
 {
     pamps_cli_rows rows;
 
-    if (pamps_cli_select(db, pamps_sql[stmt].sql, &rows, PAMPS_CLI_ARGS(value))) {
+    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
+
+    if (pamps_cli_select(db, sql[stmt].sql, &rows, PAMPS_CLI_ARGS(value))) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (rows.nrows) {
@@ -32,6 +34,7 @@ static int check_free(pamps_cli_db *db, int stmt, const char *value, const char 
 static int insert_user(pamps_cli_db *db, const char *username, const char *email,
                        const char *hash, int admin, const char **id)
 {
+    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     char now[PAMPS_TIME_LEN];
     pamps_cli_rows rows;
 
@@ -40,7 +43,7 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
         return pamps_cli_error("cannot write %s: %s", db->label, db->error);
     }
     /* no name, bio or avatar: NULL, as a register body without them */
-    if (pamps_cli_select(db, pamps_sql[PAMPS_SQL_USER_INSERT].sql, &rows,
+    if (pamps_cli_select(db, sql[PAMPS_SQL_USER_INSERT].sql, &rows,
                          PAMPS_CLI_ARGS(username, email, hash, NULL, NULL, NULL,
                                         now, now))) {
         goto fail;
