@@ -114,6 +114,7 @@ typedef enum {
     PAMPS_DB_OK = 0,
     PAMPS_DB_UNAVAILABLE,         /* no connection: 503 */
     PAMPS_DB_CONFLICT,            /* a unique constraint said no: 409 */
+    PAMPS_DB_GONE,                /* a referenced row vanished meanwhile: 404 */
     PAMPS_DB_ERROR                /* anything else: logged, 503 */
 } pamps_db_status;
 

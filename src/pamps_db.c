@@ -153,6 +153,12 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
                       "%s: unique conflict: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_CONFLICT;
     }
+    if (strstr(msg, "FOREIGN KEY constraint") || strstr(msg, "foreign key constraint")) {
+        /* the post, user or department checked a moment ago was deleted */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, PAMPS_LOGNO(113)
+                      "%s: referenced row gone: %s", pamps_sql[stmt].label, msg);
+        return PAMPS_DB_GONE;
+    }
     if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(104)
                       "%s: database connection lost: %s", pamps_sql[stmt].label, msg);
@@ -323,6 +329,9 @@ int pamps_db_fail(pamps_req *req, pamps_db_status st)
     pamps_db_rollback(req);
     if (st == PAMPS_DB_CONFLICT) {
         return pamps_send_error(req, HTTP_CONFLICT, "Conflict with existing data");
+    }
+    if (st == PAMPS_DB_GONE) {
+        return pamps_send_error(req, HTTP_NOT_FOUND, "Not Found");
     }
     if (st == PAMPS_DB_ERROR) {
         return pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
