@@ -545,7 +545,8 @@ def explain_feeds(db, seeder, module):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--db", choices=("sqlite3", "pgsql"), default="sqlite3")
+    ap.add_argument("--db", choices=("sqlite3", "pgsql", "both"), default="sqlite3",
+                    help="backend; both: SQLite then PostgreSQL, in one run")
     ap.add_argument("--posts", action="append",
                     help="post counts, repeatable or comma-separated (10k, 1M work);"
                          " default 10000,1000000")
@@ -573,8 +574,6 @@ def main():
     # SIGTERM unwinds like Ctrl-C, through the finally below
     signal.signal(signal.SIGTERM, on_sigterm)
 
-    cluster = server = None
-    rows, seeding, plans = [], [], []
     started = datetime.datetime.now()
     # A private copy of the module: httpd is restarted between sizes, and a
     # `make` meanwhile must not change the code under test halfway.
@@ -590,30 +589,38 @@ def main():
             hashlib.sha256(f.read()).hexdigest()[:12])
     log("module: " + module_id)
     try:
-        if args.db == "pgsql":
+        for backend in (("sqlite3", "pgsql") if args.db == "both" else (args.db,)):
+            rows, seeding, plans, bad = run_backend(args, backend, sizes, module)
+            report(args, backend, started, module_id, rows, seeding, plans, bad)
+    finally:
+        shutil.rmtree(snapdir, ignore_errors=True)
+    return 0
+
+
+def run_backend(args, backend, sizes, module):
+    """Seeds and measures one backend; returns what report() prints."""
+    cluster = server = None
+    rows, seeding, plans = [], [], []
+    try:
+        if backend == "pgsql":
             cluster = PostgresCluster()
             cluster.init().start()
             params = cluster.create_database("pamps_bench")
             log("postgres: private cluster in %s" % cluster.dir)
         else:
             params = None
-        server = HttpdServer(extra=BENCH_DIRECTIVES + args.extra, db_driver=args.db,
+        server = HttpdServer(extra=BENCH_DIRECTIVES + args.extra, db_driver=backend,
                              db_params=params)
         server.start()
         log("httpd: %s (data in %s), MPM: %s" % (server.root, server.dir, mpm_summary(server)))
-        db = SqliteDB(server) if args.db == "sqlite3" else PgDB(cluster, "pamps_bench")
+        db = SqliteDB(server) if backend == "sqlite3" else PgDB(cluster, "pamps_bench")
         seeder = Seeder(server, db, args.users, args.follow, args.tasks)
         seeder.setup()
         for size in sizes:
             secs, added = seeder.grow_to(size)
             seeding.append((size, added, secs))
-            # Fresh children, fresh pooled connections: the sqlite3 driver
-            # of apr_dbd prepares with the legacy sqlite3_prepare(), so
-            # after the first ANALYZE (it creates sqlite_stat1, a schema
-            # change) every statement already prepared in a pooled
-            # connection fails with "database schema has changed" for good;
-            # and a connection only reads the statistics when it loads the
-            # schema. Done for pgsql too, so both runs start the same way.
+            # fresh children and pooled connections, which plan with the
+            # statistics ANALYZE just gathered; both backends alike
             server.stop()
             server.start()
             if args.explain:
@@ -634,14 +641,16 @@ def main():
                 cluster.stop()
             else:
                 cluster.cleanup()
-        shutil.rmtree(snapdir, ignore_errors=True)
+    return rows, seeding, plans, bad
 
-    print("## mod_pamps benchmark: %s, %s" % (args.db, started.strftime("%Y-%m-%d %H:%M")))
+
+def report(args, backend, started, module_id, rows, seeding, plans, bad):
+    print("## mod_pamps benchmark: %s, %s" % (backend, started.strftime("%Y-%m-%d %H:%M")))
     print()
     print("module: " + module_id)
     print("wrk -t%d -c%d -d%ds --latency; %d CPUs shared by wrk, httpd%s" % (
         args.threads, args.connections, args.duration, os.cpu_count(),
-        " and PostgreSQL" if args.db == "pgsql" else ""))
+        " and PostgreSQL" if backend == "pgsql" else ""))
     print("seeding: " + "; ".join(
         "%s posts: +%d in %.1f s (%.0f rows/s)" % (human(s), a, t, a / t if t else 0)
         for s, a, t in seeding))
@@ -656,7 +665,8 @@ def main():
         print("httpd error log (warn or worse), %d lines; first 10:" % len(bad))
         for line in bad[:10]:
             print("    " + line)
-    return 0
+    print()
+    sys.stdout.flush()
 
 
 def on_sigterm(_signum, _frame):
