@@ -94,6 +94,9 @@ typedef int (*pamps_handler_fn)(pamps_req *req);
 
 /* pamps_http.c: bodies in, JSON out */
 int pamps_read_body(pamps_req *req, int accept_form);
+/* Reads the body's fields by specs; nonzero when a 422 has been sent. */
+int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,
+                      pamps_field_value *values);
 int pamps_send_json(pamps_req *req, int status, json_t *doc);
 int pamps_send_error(pamps_req *req, int status, const char *detail);
 int pamps_send_422(pamps_req *req, json_t *errors);

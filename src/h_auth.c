@@ -110,17 +110,16 @@ int pamps_h_login(pamps_req *req)
     };
     pamps_field_value v[2];
     apr_pool_t *p = req->r->pool;
-    json_t *errors = json_array(), *pair;
+    json_t *pair;
     pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
     const char *account_key, *hash = NULL;
     pamps_rows rows;
     pamps_db_status st;
     int retry_after;
 
-    if (pamps_json_read_fields(p, req->body, specs, 2, v, errors)) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, specs, 2, v)) {
+        return OK;
     }
-    json_decref(errors);
 
     st = pamps_db_select(req, PAMPS_SQL_USER_LOGIN_LOOKUP, &rows,
                          PAMPS_ARGS(v[0].str, v[0].str));
@@ -165,15 +164,12 @@ static int read_refresh_token(pamps_req *req, pamps_claims *claims)
         { "refresh_token", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 4096, NULL },
     };
     pamps_field_value v[1];
-    json_t *errors = json_array();
     pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
     const char *why = NULL;
 
-    if (pamps_json_read_fields(req->r->pool, req->body, specs, 1, v, errors)) {
-        pamps_send_422(req, errors);
+    if (pamps_read_fields(req, specs, 1, v)) {
         return -1;
     }
-    json_decref(errors);
     if (pamps_token_verify(req->r->pool, &keys, v[0].str, "refresh",
                            (long long)apr_time_sec(apr_time_now()), claims, &why)
         || !claims->fam) {

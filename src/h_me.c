@@ -76,16 +76,14 @@ int pamps_h_me_password(pamps_req *req)
     };
     pamps_field_value v[2];
     apr_pool_t *p = req->r->pool;
-    json_t *errors = json_array();
     pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
     const char *now = pamps_now_text(p), *hash;
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_json_read_fields(p, req->body, specs, 2, v, errors)) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, specs, 2, v)) {
+        return OK;
     }
-    json_decref(errors);
     st = pamps_db_select(req, PAMPS_SQL_USER_PASSWORD_HASH, &rows,
                          PAMPS_ARGS(req->user->id_text));
     if (st != PAMPS_DB_OK) {

@@ -86,14 +86,8 @@ static int read_item(pamps_req *req, unsigned name_flags, pamps_field_value v[2]
         { "name", PAMPS_FIELD_STRING, name_flags, 1, 100, NULL },
         { "description", PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 1000, NULL },
     };
-    json_t *errors = json_array();
 
-    if (pamps_json_read_fields(req->r->pool, req->body, specs, 2, v, errors)) {
-        pamps_send_422(req, errors);
-        return -1;
-    }
-    json_decref(errors);
-    return 0;
+    return pamps_read_fields(req, specs, 2, v);
 }
 
 int pamps_h_org_list(pamps_req *req)

@@ -150,13 +150,11 @@ int pamps_h_posts_patch(pamps_req *req)
 {
     const char *id = req->match.params[0], *owner;
     pamps_field_value v[1];
-    json_t *errors = json_array();
     pamps_db_status st;
 
-    if (pamps_json_read_fields(req->r->pool, req->body, text_spec, 1, v, errors)) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, text_spec, 1, v)) {
+        return OK;
     }
-    json_decref(errors);
     if (!(owner = post_owner(req, id))) {
         return OK;
     }

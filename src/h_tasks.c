@@ -23,9 +23,10 @@ static const struct {
     { "title",       PAMPS_SQL_TASK_LIST_TITLE_ASC },
 };
 
-/* title/description/done with the given required flags */
+/* title/description/done with the given required flags; nonzero when a
+ * 422 has been sent */
 static int read_task(pamps_req *req, unsigned title_flags, unsigned done_flags,
-                     pamps_field_value *v, json_t *errors)
+                     pamps_field_value *v)
 {
     const pamps_field_spec specs[NFIELDS] = {
         { "title", PAMPS_FIELD_STRING, title_flags | PAMPS_F_TRIM, 1, 200, NULL },
@@ -33,7 +34,7 @@ static int read_task(pamps_req *req, unsigned title_flags, unsigned done_flags,
         { "done", PAMPS_FIELD_BOOL, done_flags, 0, 0, NULL },
     };
 
-    return pamps_json_read_fields(req->r->pool, req->body, specs, NFIELDS, v, errors);
+    return pamps_read_fields(req, specs, NFIELDS, v);
 }
 
 static const char *bool_text(int b)
@@ -104,15 +105,13 @@ int pamps_h_tasks_list(pamps_req *req)
 int pamps_h_tasks_create(pamps_req *req)
 {
     pamps_field_value v[NFIELDS];
-    json_t *errors = json_array();
     const char *now = pamps_now_text(req->r->pool);
     pamps_rows rows;
     pamps_db_status st;
 
-    if (read_task(req, PAMPS_F_REQUIRED, 0, v, errors)) {
-        return pamps_send_422(req, errors);
+    if (read_task(req, PAMPS_F_REQUIRED, 0, v)) {
+        return OK;
     }
-    json_decref(errors);
     st = pamps_db_select(req, PAMPS_SQL_TASK_INSERT, &rows,
                          PAMPS_ARGS(req->user->id_text, v[F_TITLE].str,
                                     v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "",
@@ -133,16 +132,14 @@ int pamps_h_tasks_get(pamps_req *req)
 static int update_task(pamps_req *req, int replace)
 {
     pamps_field_value v[NFIELDS];
-    json_t *errors = json_array();
     unsigned required = replace ? PAMPS_F_REQUIRED : 0;
     const char *description;
     pamps_rows rows;
     pamps_db_status st;
 
-    if (read_task(req, required, required, v, errors)) {
-        return pamps_send_422(req, errors);
+    if (read_task(req, required, required, v)) {
+        return OK;
     }
-    json_decref(errors);
     description = v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "";
     st = pamps_db_select(req, PAMPS_SQL_TASK_UPDATE, &rows,
                          PAMPS_ARGS(bool_text(v[F_TITLE].present), v[F_TITLE].str,

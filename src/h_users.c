@@ -130,14 +130,12 @@ int pamps_h_users_set_role(pamps_req *req)
         { "role", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, check_role },
     };
     pamps_field_value v[1];
-    json_t *errors = json_array();
     const char *id;
     pamps_db_status st;
 
-    if (pamps_json_read_fields(req->r->pool, req->body, specs, 1, v, errors)) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, specs, 1, v)) {
+        return OK;
     }
-    json_decref(errors);
     if (!(id = pamps_path_user_id(req))) {
         return OK;
     }

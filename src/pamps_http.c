@@ -333,3 +333,16 @@ int pamps_offset_params(pamps_req *req, apr_table_t *args, json_t *errors,
                               LLONG_MAX, errors);
     return (int)(json_array_size(errors) - before);
 }
+
+int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,
+                      pamps_field_value *values)
+{
+    json_t *errors = json_array();
+
+    if (pamps_json_read_fields(req->r->pool, req->body, specs, n, values, errors)) {
+        pamps_send_422(req, errors);
+        return -1;
+    }
+    json_decref(errors);
+    return 0;
+}
