@@ -12,27 +12,9 @@
 
 #include "pamps_json.h"
 #include "pamps_validate.h"
+#include "unit_pool.h"
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
-
-static apr_pool_t *pool;
-
-static int setup(void **state)
-{
-    (void)state;
-    if (apr_initialize() != APR_SUCCESS || apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
-}
 
 static json_t *parse(const char *text)
 {

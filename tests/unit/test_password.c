@@ -9,26 +9,9 @@
 #include <apr_pools.h>
 
 #include "pamps_password.h"
+#include "unit_pool.h"
 
-static apr_pool_t *pool;
 static const pamps_argon2_cost cheap = { 1024, 1, 1 };
-
-static int setup(void **state)
-{
-    (void)state;
-    if (apr_initialize() != APR_SUCCESS || apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
-}
 
 static void test_hash_is_encoded_argon2id(void **state)
 {

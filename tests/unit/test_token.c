@@ -17,11 +17,10 @@
 #include <apr_strings.h>
 
 #include "pamps_token.h"
+#include "unit_pool.h"
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 /* tests that show a known bug: kept compiled, left out of the run list */
-
-static apr_pool_t *pool;
 
 static const unsigned char secret[] = "0123456789abcdef0123456789abcdef";
 #define NOW 1800000000LL
@@ -63,23 +62,6 @@ int jwt_decode(jwt_t **jwt, const char *token, const unsigned char *key, int key
         unsafe_decodes++;
     }
     return real(jwt, token, key, key_len);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    if (apr_initialize() != APR_SUCCESS || apr_pool_create(&pool, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
 }
 
 static pamps_claims access_claims(void)
