@@ -1,0 +1,57 @@
+"""`make run`'s script: it serves the API on the given port with a fresh
+database, prints the PAMPS_DB line, and Ctrl-C leaves nothing running."""
+import os
+import re
+import signal
+import subprocess
+import tempfile
+
+import pytest
+import requests
+
+from pampsenv import BACKEND, MODULE, TOP, free_port, wait_until
+
+
+def _up(url):
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _down(url):
+    try:
+        requests.get(url, timeout=2)
+        return False
+    except requests.RequestException:
+        return True
+
+
+@pytest.mark.parametrize("db", [BACKEND])
+def test_run_serves_and_ctrl_c_stops_everything(db):
+    data = tempfile.mkdtemp(prefix="pamps-run-")
+    os.chmod(data, 0o755)
+    port = free_port()
+    health = "http://127.0.0.1:%d/api/v1/health" % port
+    # a process group of its own, like a terminal's foreground job
+    proc = subprocess.Popen(["sh", os.path.join(TOP, "scripts", "run.sh"), TOP, MODULE,
+                             str(port), data, db],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        wait_until(lambda: _up(health), timeout=60, what="make run's httpd")
+        r = requests.post("http://127.0.0.1:%d/api/v1/auth/register" % port,
+                          json={"username": "runner", "email": "runner@example.com",
+                                "password": "password123"}, timeout=30)
+        assert r.status_code == 201
+        assert os.path.exists(os.path.join(data, "jwt.key"))
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)      # what Ctrl-C sends
+        output, _ = proc.communicate(timeout=60)
+    assert re.search(r"^PAMPS_DB='%s:" % db, output, re.M), output
+    assert "http://127.0.0.1:%d/api/v1" % port in output
+    assert _down(health)
+    # nothing of it is left: no httpd or postgres using its directory
+    left = subprocess.run(["pgrep", "-f", data], capture_output=True, text=True).stdout
+    assert left.strip() == ""
+    subprocess.run(["rm", "-rf", data])
