@@ -35,7 +35,8 @@ static const char *db_error(ap_dbd_t *db, int rv)
     return e ? e : "unknown error";
 }
 
-/* SQLite settings that live in the connection, not in the file. No
+/* Per-connection setup. SQLite: settings that live in the connection, not
+ * in the file. No
  * busy_timeout: apr_dbd's sqlite3 driver runs every call of a process under
  * one mutex and, on SQLITE_BUSY, itself sleeps and retries (15 x 100 ms)
  * with that mutex released. A busy_timeout would make SQLite wait inside the
@@ -47,6 +48,11 @@ static void setup_connection(ap_dbd_t *db)
 
     if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
         apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA foreign_keys = ON");
+    }
+    else {
+        /* a set half prepared before (say, before the schema was migrated)
+         * would make the next PREPARE of the same names fail */
+        apr_dbd_query(db->driver, db->handle, &nrows, "DEALLOCATE ALL");
     }
 }
 
