@@ -51,9 +51,10 @@
     X(K##_LIST, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT " P_ID " OFFSET " P_ID) \
     X(K##_COUNT, "SELECT COUNT(*) FROM " table) \
     X(K##_GET, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = " P_ID) \
-    X(K##_INSERT, "INSERT INTO " table " (name, description, created_at) VALUES (%s, %s, " P_TS ")" \
-      " ON CONFLICT DO NOTHING RETURNING id") \
+    X(K##_INSERT, "INSERT INTO " table " (name, name_key, description, created_at)" \
+      " VALUES (%s, %s, %s, " P_TS ") ON CONFLICT DO NOTHING RETURNING id") \
     X(K##_UPDATE, "UPDATE " table " SET name = CASE WHEN %s = '1' THEN %s ELSE name END," \
+      " name_key = CASE WHEN %s = '1' THEN %s ELSE name_key END," \
       " description = CASE WHEN %s = '1' THEN %s ELSE description END WHERE id = " P_ID) \
     X(K##_DELETE_MEMBERS, "DELETE FROM " members " WHERE " key " = " P_ID) \
     X(K##_DELETE, "DELETE FROM " table " WHERE id = " P_ID) \

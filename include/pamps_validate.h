@@ -19,6 +19,11 @@ int pamps_valid_http_url(const char *s);   /* http:// or https:// with a host */
  * digits only). Returns 0 on success. */
 int pamps_parse_id(const char *s, long long *id);
 
+/* Writes s (valid UTF-8) in lower case to out, which needs strlen(s) + 1
+ * bytes: the key of names unique "case-insensitively", the same on every
+ * database (SQLite's lower() folds ASCII only). */
+void pamps_fold_case(const char *s, char *out);
+
 /* Field checks in the form pamps_json_read_fields takes: NULL when the
  * value is fine, else the message, with the error type in *type. */
 const char *pamps_check_username(const char *value, const char **type);

@@ -168,3 +168,94 @@ const char *pamps_check_http_url(const char *value, const char **type)
     *type = "url_parsing";
     return "Input should be a valid URL with an http or https scheme";
 }
+
+/* Simple lower-case mapping of the scripts names are commonly written in:
+ * Latin (with Latin-1, Extended-A and Extended Additional), Greek,
+ * Cyrillic, Armenian and fullwidth Latin. No mapping makes a character
+ * longer in UTF-8, so the folded text fits where the text was. */
+static unsigned fold_cp(unsigned c)
+{
+    if (c < 0x80) {
+        return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    }
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) {
+        return c + 32;
+    }
+    if (c >= 0x100 && c <= 0x17F) {
+        if (c == 0x130) {
+            return 'i';                         /* dotted capital I */
+        }
+        if (c == 0x178) {
+            return 0xFF;                        /* Y with diaeresis */
+        }
+        if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
+            return (c & 1) ? c + 1 : c;         /* capitals at odd code points */
+        }
+        if (c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F) {
+            return c;
+        }
+        return (c & 1) ? c : c + 1;             /* capitals at even code points */
+    }
+    if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) {
+        return c + 32;                          /* Greek */
+    }
+    switch (c) {
+    case 0x386: return 0x3AC;
+    case 0x388: case 0x389: case 0x38A: return c + 37;
+    case 0x38C: return 0x3CC;
+    case 0x38E: case 0x38F: return c + 63;
+    }
+    if (c >= 0x410 && c <= 0x42F) {
+        return c + 32;                          /* Cyrillic */
+    }
+    if (c >= 0x400 && c <= 0x40F) {
+        return c + 80;
+    }
+    if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F)
+        || (c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF)) {
+        return (c & 1) ? c : c + 1;
+    }
+    if (c >= 0x531 && c <= 0x556) {
+        return c + 48;                          /* Armenian */
+    }
+    if (c >= 0xFF21 && c <= 0xFF3A) {
+        return c + 32;                          /* fullwidth Latin */
+    }
+    return c;
+}
+
+static size_t encode(unsigned cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+void pamps_fold_case(const char *s, char *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t step;
+
+    while (*u) {
+        out += encode(fold_cp(decode(u, &step)), out);
+        u += step;
+    }
+    *out = '\0';
+}

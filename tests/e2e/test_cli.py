@@ -161,13 +161,21 @@ def test_pamps_db_environment_variable(db):
 
 # --- migrate -------------------------------------------------------------
 
+def migrations():
+    """(version, name) of every migration in sql/sqlite/, in order."""
+    names = sorted(os.path.basename(p)[:-4]
+                   for p in glob.glob(os.path.join(TOP, "sql", "sqlite", "[0-9][0-9][0-9]_*.sql")))
+    return [(int(n[:3]), n) for n in names]
+
+
 def test_migrate_creates_the_file_and_twice_applies_nothing(tmp_path):
     path = str(tmp_path / "new.db")
     r = run("migrate", db="sqlite3:" + path)
     assert r.returncode == 0, r.stderr
-    assert "applied 001_schema" in r.stdout
+    assert "applied " + ", ".join(name for _, name in migrations()) in r.stdout
     with sqlite3.connect(path) as con:
-        assert con.execute("SELECT version FROM pamps_schema_migrations").fetchall() == [(1,)]
+        assert con.execute("SELECT version FROM pamps_schema_migrations ORDER BY 1"
+                           ).fetchall() == [(v,) for v, _ in migrations()]
         con.execute("SELECT username, role, token_version FROM users")
 
     r = run("migrate", db="sqlite3:" + path)
@@ -184,7 +192,7 @@ def test_migrate_refuses_a_newer_database(fresh):
     assert "newer" in line and "999" in line
     with sqlite3.connect(fresh) as con:
         assert con.execute("SELECT version FROM pamps_schema_migrations ORDER BY 1"
-                           ).fetchall() == [(1,), (999,)]
+                           ).fetchall() == [(v,) for v, _ in migrations()] + [(999,)]
     assert os.stat(fresh).st_mtime_ns == before
     # the other commands will not work on it either
     assert "newer" in one_error_line(run("user-list", db="sqlite3:" + fresh))

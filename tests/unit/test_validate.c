@@ -67,6 +67,30 @@ static void test_trim_unicode_spaces(void **state)
     assert_int_equal(len, 3);
 }
 
+static void fold_is(const char *in, const char *want)
+{
+    char out[64];
+
+    pamps_fold_case(in, out);
+    assert_string_equal(out, want);
+}
+
+static void test_fold_case(void **state)
+{
+    (void)state;
+    fold_is("Ops Team_42", "ops team_42");
+    fold_is("\xc3\x84rger \xc3\x98re", "\xc3\xa4rger \xc3\xb8re");      /* Ärger Øre */
+    fold_is("\xc3\x97", "\xc3\x97");                                    /* × stays */
+    fold_is("\xc5\x81\xc3\xb3" "d\xc5\xba", "\xc5\x82\xc3\xb3" "d\xc5\xba");  /* Łódź */
+    fold_is("\xc5\xbd\xc5\xb8", "\xc5\xbe\xc3\xbf");                        /* ŽŸ */
+    fold_is("\xce\x94\xce\x86", "\xce\xb4\xce\xac");                        /* ΔΆ */
+    fold_is("\xd0\x96\xd0\x81", "\xd0\xb6\xd1\x91");                        /* ЖЁ */
+    fold_is("\xef\xbc\xa1", "\xef\xbd\x81");                              /* fullwidth A */
+    fold_is("\xc4\xb0", "i");                                          /* İ shrinks */
+    fold_is("\xe4\xb8\x80", "\xe4\xb8\x80");                              /* CJK stays */
+    fold_is("", "");
+}
+
 static void test_valid_username(void **state)
 {
     const char *good[] = { "bob", "Bob_42", "___", "abc",
@@ -190,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_utf8_length),
         cmocka_unit_test(test_trim),
         cmocka_unit_test(test_trim_unicode_spaces),
+        cmocka_unit_test(test_fold_case),
         cmocka_unit_test(test_valid_username),
         cmocka_unit_test(test_valid_email),
         cmocka_unit_test(test_valid_http_url),
