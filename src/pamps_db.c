@@ -91,6 +91,39 @@ static void set_busy_timeout(ap_dbd_t *db, int ms)
     }
 }
 
+/* A PostgreSQL session that ended under us (a server restart): the error
+ * of the first statement that meets it. */
+static int session_ended(ap_dbd_t *db, const char *msg)
+{
+    return strcmp(apr_dbd_name(db->driver), "pgsql") == 0
+           && (strstr(msg, "server closed the connection") || strstr(msg, "terminating connection")
+               || strstr(msg, "no connection to the server"));
+}
+
+/* After a failed prepare, brings the connection up to date if that can
+ * help, and says so:
+ * - SQLite prepares against the schema the connection last read: one that
+ *   looked before another child migrated finds no tables. Any statement run
+ *   notices the newer schema and drops the old one.
+ * - A PostgreSQL session that ended (a server restart) before this
+ *   connection's first use here: reconnecting gives a new one. */
+static int refresh_connection(ap_dbd_t *db, const char *why)
+{
+    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
+        apr_dbd_results_t *res = NULL;
+        apr_dbd_row_t *row = NULL;
+
+        if (apr_dbd_select(db->driver, db->pool, db->handle, &res,
+                           "SELECT COUNT(*) FROM sqlite_master", 1) == 0) {
+            while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+            }
+        }
+        return 1;
+    }
+    return session_ended(db, why)
+           && apr_dbd_check_conn(db->driver, db->pool, db->handle) == APR_SUCCESS;
+}
+
 /* On a connection's first use here: its setup, then every statement. */
 static int prepare_connection(server_rec *s, ap_dbd_t *db)
 {
@@ -100,19 +133,8 @@ static int prepare_connection(server_rec *s, ap_dbd_t *db)
         return 0;
     }
     setup_connection(db);
-    if (prepare_all(db, &label, &why)
-        && strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
-        /* SQLite prepares against the schema the connection last read: one
-         * that looked before another child migrated finds no tables. Any
-         * statement run notices the newer schema and drops the old one. */
-        apr_dbd_results_t *res = NULL;
-        apr_dbd_row_t *row = NULL;
-
-        if (apr_dbd_select(db->driver, db->pool, db->handle, &res,
-                           "SELECT COUNT(*) FROM sqlite_master", 1) == 0) {
-            while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
-            }
-        }
+    if (prepare_all(db, &label, &why) && refresh_connection(db, why)) {
+        setup_connection(db);
         label = NULL;
         prepare_all(db, &label, &why);
     }
@@ -150,6 +172,7 @@ static int is_unique_violation(const char *msg)
 }
 
 /* Sorts a failed call into conflict, lost connection or other error. */
+
 static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
 {
     const char *msg = db_error(db, rv);
@@ -165,7 +188,11 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
                       "%s: referenced row gone: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_GONE;
     }
-    if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
+    if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS
+        || session_ended(db, msg)) {
+        /* whichever session comes next (pgsql reconnects in check_conn)
+         * has none of this connection's statements */
+        apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(104)
                       "%s: database connection lost: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_UNAVAILABLE;
@@ -175,21 +202,35 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
     return PAMPS_DB_ERROR;
 }
 
-/* apr_dbd's sqlite3 driver prepares with the legacy sqlite3_prepare(), so
- * its statements fail for good once the schema changed under them (a
- * migration, or an ANALYZE from outside). Then this connection prepares
- * them again, and says whether the failed statement may run once more:
- * not inside a transaction, which the failure has already spoilt. */
+/* Whether an error says this connection lost its prepared statements:
+ * - sqlite3: the driver prepares with the legacy sqlite3_prepare(), whose
+ *   statements fail for good once the schema changed under them (a
+ *   migration, or an ANALYZE from outside);
+ * - pgsql: apr_dbd_check_conn (which mod_dbd runs on every acquire) PQresets
+ *   a broken connection, and the new server session has none of them. */
+static int statements_lost(ap_dbd_t *db, const char *msg)
+{
+    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
+        return strstr(msg, "schema has changed") != NULL;
+    }
+    return strstr(msg, "prepared statement") && strstr(msg, "does not exist");
+}
+
+/* After such an error, or once a session that ended has been reconnected,
+ * prepares the statements again and says whether the failed one may run
+ * once more: not inside a transaction, which the failure has spoilt. */
 static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
 {
     const char *msg = db_error(db, rv);
 
-    if (strcmp(apr_dbd_name(db->driver), "sqlite3") != 0 || !msg
-        || !strstr(msg, "schema has changed")) {
+    if (!statements_lost(db, msg)
+        && !(session_ended(db, msg)
+             && apr_dbd_check_conn(db->driver, req->r->pool, db->handle) == APR_SUCCESS)) {
         return 0;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, PAMPS_LOGNO(112)
-                  "database schema changed: preparing the statements again");
+                  "prepared statements lost (schema change or new session):"
+                  " preparing them again");
     apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
     return prepare_connection(req->r->server, db) == 0 && !req->txn;
 }

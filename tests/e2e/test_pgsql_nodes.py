@@ -156,6 +156,10 @@ def test_outage_gives_503_and_the_same_httpd_recovers(cluster, outage_node):
     # no restart of httpd: dead pooled connections are replaced as they are met
     wait_until(lambda: requests.get(node.url("/health"), timeout=30).status_code == 200,
                timeout=20, what="health after PostgreSQL came back")
+    # every pooled connection of both children serves again: those mod_dbd
+    # reconnected (a new server session) prepare their statements anew
+    for _ in range(12):
+        assert alice.get("/users/me").status_code == 200
     wait_until(lambda: alice.get("/tasks").status_code == 200, timeout=20,
                what="tasks after PostgreSQL came back")
     titles = [t["title"] for t in alice.get("/tasks").json()["items"]]
