@@ -8,7 +8,6 @@
 #define PAMPS_ROUTE_JSON_BODY 0x02 /* reads a JSON object body */
 #define PAMPS_ROUTE_FORM_BODY 0x04 /* ... or an x-www-form-urlencoded one */
 #define PAMPS_ROUTE_ADMIN     0x08 /* admin role checked after the body */
-#define PAMPS_ROUTE_OPT_BODY  0x10 /* a missing body is an empty object */
 
 #define PAMPS_ROUTE_MAX_PARAMS 3
 #define PAMPS_ROUTE_MAX_PATH   2048

@@ -96,3 +96,29 @@ def test_unmigrated_database_gets_503_until_pamps_migrate():
     finally:
         srv.stop()
         srv.cleanup()
+
+
+def test_protected_routes_fail_closed_without_the_auth_directives():
+    """A <Location> with SetHandler pamps but no AuthType/Require serves the
+    public routes and refuses the others, saying in the log what is missing."""
+    srv = HttpdServer(extra=TEST_DIRECTIVES + "<Location /api/v2>\n    SetHandler pamps\n"
+                      "</Location>\n")
+    try:
+        srv.start()
+        v2 = srv.root + "/api/v2"
+        assert requests.get(v2 + "/health", timeout=30).status_code == 200
+        r = requests.post(v2 + "/auth/register", json={
+            "username": "closed_user", "email": "closed@example.com",
+            "password": "password123"}, timeout=30)
+        assert r.status_code == 201
+        token = requests.post(v2 + "/auth/login", json={
+            "username": "closed_user", "password": "password123"},
+            timeout=30).json()["access_token"]
+        r = requests.get(v2 + "/tasks", headers={"Authorization": "Bearer " + token},
+                         timeout=30)
+        assert r.status_code == 401
+        assert r.json() == {"detail": "Not authenticated"}
+        assert "AuthType Bearer" in srv.read_log()
+    finally:
+        srv.stop()
+        srv.cleanup()
