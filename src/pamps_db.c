@@ -235,6 +235,34 @@ static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
     return prepare_connection(req->r->server, db) == 0 && !req->txn;
 }
 
+/* SQLite's write lock held by another connection for longer than the
+ * driver's own retries (15 x 100 ms) */
+static int sqlite_busy(ap_dbd_t *db, int rv)
+{
+    const char *msg = db_error(db, rv);
+
+    return strcmp(apr_dbd_name(db->driver), "sqlite3") == 0
+           && (strstr(msg, "database is locked") || strstr(msg, "database table is locked"));
+}
+
+#define BUSY_ATTEMPTS 4         /* after 50, 100, 200 and 400 ms pauses */
+
+/* Whether a failed statement should run once more, after what makes that
+ * worthwhile: its statements prepared anew, or a pause while another child
+ * writes. Never inside a transaction, which the failure has spoilt; outside
+ * one a failed statement changed nothing. */
+static int run_again(pamps_req *req, ap_dbd_t *db, int rv, int attempt)
+{
+    if (attempt == 0 && reprepared(req, db, rv)) {
+        return 1;
+    }
+    if (!req->txn && attempt < BUSY_ATTEMPTS && sqlite_busy(db, rv)) {
+        apr_sleep(apr_time_from_msec(50 << attempt));
+        return 1;
+    }
+    return 0;
+}
+
 static apr_dbd_prepared_t *statement(ap_dbd_t *db, int stmt)
 {
     return apr_hash_get(db->prepared, pamps_sql[stmt].label, APR_HASH_KEY_STRING);
@@ -258,7 +286,7 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
      * as a plain end of rows, and an error would pass for "no such row" */
     rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
                          statement(db, stmt), 1, nargs, (const char **)args);
-    if (rv && reprepared(req, db, rv)) {
+    for (int attempt = 0; rv && run_again(req, db, rv, attempt); attempt++) {
         rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
                              statement(db, stmt), 1, nargs, (const char **)args);
     }
@@ -297,7 +325,7 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     }
     rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                         statement(db, stmt), nargs, (const char **)args);
-    if (rv && reprepared(req, db, rv)) {
+    for (int attempt = 0; rv && run_again(req, db, rv, attempt); attempt++) {
         rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                             statement(db, stmt), nargs, (const char **)args);
     }
@@ -331,6 +359,12 @@ pamps_db_status pamps_db_begin(pamps_req *req)
         return PAMPS_DB_UNAVAILABLE;
     }
     rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
+    /* BEGIN IMMEDIATE waits for another child's write lock like a statement */
+    for (int attempt = 0; rv && attempt < BUSY_ATTEMPTS && sqlite_busy(db, rv); attempt++) {
+        pamps_db_rollback(req);
+        apr_sleep(apr_time_from_msec(50 << attempt));
+        rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
+    }
     if (rv) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(106)
                       "cannot start a transaction: %s", db_error(db, rv));
