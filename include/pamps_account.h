@@ -31,4 +31,9 @@ const char *pamps_account_hash(pamps_req *req, const char *password);
  * (or a failure) has been sent. */
 const char *pamps_path_user_id(pamps_req *req);
 
+/* What emails and department/position names are unique by: the text
+ * folded to lower case (pamps_fold_case), in the request's pool; NULL for
+ * NULL. */
+const char *pamps_case_key(pamps_req *req, const char *text);
+
 #endif

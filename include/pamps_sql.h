@@ -75,20 +75,21 @@
     X(USER_AUTH, "SELECT id, username, role, token_version FROM users WHERE id = " P_ID) \
     X(USER_OWN_VIEW, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
     X(USER_ID_BY_USERNAME, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
-    X(USER_ID_BY_EMAIL, "SELECT id FROM users WHERE lower(email) = lower(%s)") \
+    X(USER_ID_BY_EMAIL, "SELECT id FROM users WHERE email_key = %s") \
     X(USER_INSERT, \
-      "INSERT INTO users (username, email, password_hash, name, bio, avatar," \
-      " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, " P_TS ", " P_TS ")" \
+      "INSERT INTO users (username, email, email_key, password_hash, name, bio, avatar," \
+      " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, " P_TS ", " P_TS ")" \
       " ON CONFLICT DO NOTHING RETURNING id") \
     X(USER_LOGIN_LOOKUP, \
       "SELECT id, password_hash, token_version FROM users" \
-      " WHERE lower(username) = lower(%s) OR lower(email) = lower(%s)") \
+      " WHERE lower(username) = lower(%s) OR email_key = %s") \
     X(USER_PATCH, \
       "UPDATE users SET" \
       " name = CASE WHEN %s = '1' THEN %s ELSE name END," \
       " bio = CASE WHEN %s = '1' THEN %s ELSE bio END," \
       " avatar = CASE WHEN %s = '1' THEN %s ELSE avatar END," \
       " email = CASE WHEN %s = '1' THEN %s ELSE email END," \
+      " email_key = CASE WHEN %s = '1' THEN %s ELSE email_key END," \
       " updated_at = " P_TS " WHERE id = " P_ID) \
     X(USER_PASSWORD_HASH, "SELECT password_hash FROM users WHERE id = " P_ID) \
     X(USER_SET_PASSWORD, \

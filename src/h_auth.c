@@ -75,7 +75,7 @@ int pamps_h_register(pamps_req *req)
         return pamps_send_error(req, HTTP_CONFLICT, "Username already registered");
     }
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_EMAIL, &rows,
-                              PAMPS_ARGS(v[1].str))) != PAMPS_DB_OK) {
+                              PAMPS_ARGS(pamps_case_key(req, v[1].str)))) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     if (rows.nrows) {
@@ -85,8 +85,8 @@ int pamps_h_register(pamps_req *req)
         return OK;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_INSERT, &rows,
-                         PAMPS_ARGS(v[0].str, v[1].str, hash, prof[0].str, prof[1].str,
-                                    prof[2].str, now, now));
+                         PAMPS_ARGS(v[0].str, v[1].str, pamps_case_key(req, v[1].str), hash,
+                                    prof[0].str, prof[1].str, prof[2].str, now, now));
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
@@ -122,7 +122,7 @@ int pamps_h_login(pamps_req *req)
     }
 
     st = pamps_db_select(req, PAMPS_SQL_USER_LOGIN_LOOKUP, &rows,
-                         PAMPS_ARGS(v[0].str, v[0].str));
+                         PAMPS_ARGS(v[0].str, pamps_case_key(req, v[0].str)));
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }

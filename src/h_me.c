@@ -37,7 +37,8 @@ int pamps_h_me_patch(pamps_req *req)
     }
     json_decref(errors);
     if (email[0].present) {
-        st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_EMAIL, &rows, PAMPS_ARGS(email[0].str));
+        st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_EMAIL, &rows,
+                             PAMPS_ARGS(pamps_case_key(req, email[0].str)));
         if (st != PAMPS_DB_OK) {
             return pamps_db_fail(req, st);
         }
@@ -48,6 +49,7 @@ int pamps_h_me_patch(pamps_req *req)
     st = pamps_db_exec(req, PAMPS_SQL_USER_PATCH, NULL,
                        PAMPS_ARGS(sent(&prof[0]), prof[0].str, sent(&prof[1]), prof[1].str,
                                   sent(&prof[2]), prof[2].str, sent(&email[0]), email[0].str,
+                                  sent(&email[0]), pamps_case_key(req, email[0].str),
                                   pamps_now_text(p), req->user->id_text));
     if (st == PAMPS_DB_CONFLICT) {
         return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");

@@ -80,19 +80,6 @@ static int send_item(pamps_req *req, const org_kind *k, int status, const char *
     return pamps_send_json(req, status, pamps_view_org(&rows.rows[0]));
 }
 
-/* What names are unique by: the name folded to lower case (NULL for none) */
-static const char *name_key(pamps_req *req, const char *name)
-{
-    char *key;
-
-    if (!name) {
-        return NULL;
-    }
-    key = apr_palloc(req->r->pool, strlen(name) + 1);
-    pamps_fold_case(name, key);
-    return key;
-}
-
 /* name 1..100 as given (not trimmed), description <= 1000 or null */
 static int read_item(pamps_req *req, unsigned name_flags, pamps_field_value v[2])
 {
@@ -143,7 +130,7 @@ int pamps_h_org_create(pamps_req *req)
         return OK;
     }
     st = pamps_db_select(req, k->insert, &rows,
-                         PAMPS_ARGS(v[0].str, name_key(req, v[0].str), v[1].str,
+                         PAMPS_ARGS(v[0].str, pamps_case_key(req, v[0].str), v[1].str,
                                     pamps_now_text(req->r->pool)));
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
@@ -167,7 +154,7 @@ int pamps_h_org_patch(pamps_req *req)
     }
     st = pamps_db_exec(req, k->update, &affected,
                        PAMPS_ARGS(v[0].present ? "1" : "0", v[0].str,
-                                  v[0].present ? "1" : "0", name_key(req, v[0].str),
+                                  v[0].present ? "1" : "0", pamps_case_key(req, v[0].str),
                                   v[1].present ? "1" : "0", v[1].str, id));
     if (st == PAMPS_DB_CONFLICT) {
         return conflict(req, k);

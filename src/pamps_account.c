@@ -1,5 +1,7 @@
 /* What several handlers do to an account: show its own view, delete it
  * with everything API.md says goes with it, and the profile field rules. */
+#include <string.h>
+
 #include "apr_strings.h"
 #include "http_protocol.h"
 
@@ -89,4 +91,16 @@ const char *pamps_path_user_id(pamps_req *req)
         return NULL;
     }
     return rows.rows[0].col[0];
+}
+
+const char *pamps_case_key(pamps_req *req, const char *text)
+{
+    char *key;
+
+    if (!text) {
+        return NULL;
+    }
+    key = apr_palloc(req->r->pool, strlen(text) + 1);
+    pamps_fold_case(text, key);
+    return key;
 }

@@ -15,14 +15,14 @@
 
 #define SET_ROLE_ADMIN "UPDATE users SET role = 'admin' WHERE id = %s"
 
-/* Fails when a row exists; the API's 409 messages. */
-static int check_free(pamps_cli_db *db, int stmt, const char *value, const char *taken)
+/* Fails when a row has key; the API's 409 messages, naming value. */
+static int check_free(pamps_cli_db *db, int stmt, const char *key, const char *value,
+                      const char *taken)
 {
+    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     pamps_cli_rows rows;
 
-    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
-
-    if (pamps_cli_select(db, sql[stmt].sql, &rows, PAMPS_CLI_ARGS(value))) {
+    if (pamps_cli_select(db, sql[stmt].sql, &rows, PAMPS_CLI_ARGS(key))) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (rows.nrows) {
@@ -32,7 +32,7 @@ static int check_free(pamps_cli_db *db, int stmt, const char *value, const char 
 }
 
 static int insert_user(pamps_cli_db *db, const char *username, const char *email,
-                       const char *hash, int admin, const char **id)
+                       const char *email_key, const char *hash, int admin, const char **id)
 {
     const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     char now[PAMPS_TIME_LEN];
@@ -44,8 +44,8 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
     }
     /* no name, bio or avatar: NULL, as a register body without them */
     if (pamps_cli_select(db, sql[PAMPS_SQL_USER_INSERT].sql, &rows,
-                         PAMPS_CLI_ARGS(username, email, hash, NULL, NULL, NULL,
-                                        now, now))) {
+                         PAMPS_CLI_ARGS(username, email, email_key, hash, NULL, NULL,
+                                        NULL, now, now))) {
         goto fail;
     }
     if (rows.nrows != 1) {      /* someone took the name or email meanwhile */
@@ -71,6 +71,7 @@ fail:
 static int run_create_user(pamps_cli_args *a)
 {
     const char *username = a->arg[0], *email = a->arg[1], *password, *hash, *id = NULL;
+    char *email_key;
     pamps_argon2_cost cost;
     pamps_cli_db *db;
     int rv;
@@ -86,11 +87,14 @@ static int run_create_user(pamps_cli_args *a)
         return pamps_cli_error("invalid email '%s': one @, a local part and a domain"
                                " with a dot, at most 254 characters", email);
     }
+    /* emails are unique by their folded form, as the API has them */
+    email_key = apr_palloc(a->pool, strlen(email) + 1);
+    pamps_fold_case(email, email_key);
     if ((rv = pamps_cli_db_open(a->pool, a->db, 0, &db))
         || (rv = pamps_cli_db_check_schema(db))
-        || (rv = check_free(db, PAMPS_SQL_USER_ID_BY_USERNAME, username,
+        || (rv = check_free(db, PAMPS_SQL_USER_ID_BY_USERNAME, username, username,
                             "Username already registered"))
-        || (rv = check_free(db, PAMPS_SQL_USER_ID_BY_EMAIL, email,
+        || (rv = check_free(db, PAMPS_SQL_USER_ID_BY_EMAIL, email_key, email,
                             "Email already registered"))) {
         return rv;
     }
@@ -103,7 +107,7 @@ static int run_create_user(pamps_cli_args *a)
         return pamps_cli_error("argon2id hashing failed (is %u KiB of memory available?)",
                                cost.memory_kib);
     }
-    if ((rv = insert_user(db, username, email, hash, a->admin, &id))) {
+    if ((rv = insert_user(db, username, email, email_key, hash, a->admin, &id))) {
         return rv;
     }
     printf("created %s %s (id %s)\n", a->admin ? "admin" : "user", username, id);

@@ -616,3 +616,18 @@ def test_logout_needs_a_bearer_token(server, user):
 
 def test_logout_missing_token_is_422(server, user):
     assert locs(user.post("/auth/logout", json={})) == [("body", "refresh_token")]
+
+
+def test_email_uniqueness_and_login_fold_case_beyond_ascii(server):
+    # the module folds emails itself: SQLite's lower() alone folds ASCII only
+    tag = unique("")[:10]
+    first = Client(server, username=unique("fold"), email="\u00c4rger.%s@Example.com" % tag)
+    first.register()
+    r = Client(server).session.post(server.url("/auth/register"), json={
+        "username": unique("fold"), "email": "\u00e4rger.%s@example.COM" % tag,
+        "password": "password123"}, timeout=30)
+    assert r.status_code == 409, r.text
+    r = Client(server).session.post(server.url("/auth/login"), json={
+        "username": "\u00e4RGER.%s@EXAMPLE.com" % tag.upper(), "password": first.password},
+        timeout=30)
+    assert r.status_code == 200, r.text
