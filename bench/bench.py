@@ -188,8 +188,10 @@ class SqliteDB:
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with_tx(con, lambda: con.execute(
             "WITH RECURSIVE s(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM s WHERE n < ?)"
-            " INSERT INTO users (username, email, password_hash, name, created_at, updated_at)"
-            " SELECT printf('bu%06d', n), printf('bu%06d@example.com', n), ?,"
+            " INSERT INTO users (username, email, email_key, password_hash, name, created_at,"
+            " updated_at)"
+            " SELECT printf('bu%06d', n), printf('bu%06d@example.com', n),"
+            " printf('bu%06d@example.com', n), ?,"
             " 'Bench user ' || n, ?, ? FROM s", (first, first + count - 1, password_hash,
                                                    now, now)))
 
@@ -268,8 +270,10 @@ class PgDB:
 
     def insert_users(self, first, count, password_hash):
         self.psql(
-            "INSERT INTO users (username, email, password_hash, name, created_at, updated_at)"
+            "INSERT INTO users (username, email, email_key, password_hash, name, created_at,"
+            " updated_at)"
             " SELECT format('bu%%s', lpad(n::text, 6, '0')),"
+            " format('bu%%s@example.com', lpad(n::text, 6, '0')),"
             " format('bu%%s@example.com', lpad(n::text, 6, '0')), %s, 'Bench user ' || n,"
             " now(), now() FROM generate_series(%d, %d) n"
             % (pg_quote(password_hash), first, first + count - 1))
