@@ -21,7 +21,7 @@
 #define PAMPS_AUTH_TYPE "Bearer"
 
 /* Module-owned log tags: APLOGNO numbers belong to httpd itself. Each call
- * site has its own number (tests/check_lognos.sh keeps them unique). */
+ * site has its own number (tests/e2e/test_config.py keeps them unique). */
 #define PAMPS_LOGNO(n) "PAMPS" #n ": "
 
 extern module AP_MODULE_DECLARE_DATA pamps_module;

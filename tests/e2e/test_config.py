@@ -122,3 +122,16 @@ def test_protected_routes_fail_closed_without_the_auth_directives():
     finally:
         srv.stop()
         srv.cleanup()
+
+
+def test_log_tags_are_unique():
+    """Each PAMPS_LOGNO(n) tag names one call site, so a log line leads to
+    its code (httpd's APLOGNO numbers are httpd's own)."""
+    tags = []
+    for folder in ("src", "src/cli", "."):
+        for name in os.listdir(os.path.join(TOP, folder)):
+            if name.endswith(".c"):
+                with open(os.path.join(TOP, folder, name)) as f:
+                    tags += re.findall(r"PAMPS_LOGNO\((\d+)\)", f.read())
+    assert len(tags) >= 20
+    assert sorted(set(tags)) == sorted(tags), "a tag is used twice"
