@@ -11,7 +11,4 @@
 json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *version,
                                const char *server_url);
 
-/* 1 when the operation has its own words in the document. */
-int pamps_openapi_documented(const char *method, const char *pattern);
-
 #endif

@@ -303,8 +303,3 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
                     "bearerFormat", "JWT");
     return doc;
 }
-
-int pamps_openapi_documented(const char *method, const char *pattern)
-{
-    return find_doc(method, pattern) != NULL;
-}
