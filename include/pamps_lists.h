@@ -13,9 +13,11 @@ typedef struct {
     const char *fetch_text;       /* feeds: limit + 1, to see if more follow */
 } pamps_page;
 
-/* limit and offset (feed 0), or limit and before (feed 1), bad ones added
- * to errors: for handlers with query parameters of their own */
-void pamps_page_params(pamps_req *req, pamps_page *page, int feed, json_t *errors);
+/* limit and offset (feed 0), or limit and before (feed 1) from the parsed
+ * query, bad ones added to errors: for handlers with query parameters of
+ * their own */
+void pamps_page_params(pamps_req *req, apr_table_t *query, pamps_page *page, int feed,
+                       json_t *errors);
 
 /* the same, alone; nonzero when a 422 has been sent */
 int pamps_read_offset_page(pamps_req *req, pamps_page *page);

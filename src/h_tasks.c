@@ -68,7 +68,7 @@ int pamps_h_tasks_list(pamps_req *req)
     int stmt = PAMPS_SQL_TASK_LIST_CREATED_DESC;
     pamps_page page;
 
-    pamps_page_params(req, &page, 0, errors);
+    pamps_page_params(req, args, &page, 0, errors);
     if (done) {
         int b = pamps_parse_bool_text(done);
         if (b < 0) {

@@ -12,10 +12,10 @@ static const char *int_text(apr_pool_t *p, long long v)
     return apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)v);
 }
 
-void pamps_page_params(pamps_req *req, pamps_page *page, int feed, json_t *errors)
+void pamps_page_params(pamps_req *req, apr_table_t *query, pamps_page *page, int feed,
+                       json_t *errors)
 {
     apr_pool_t *p = req->r->pool;
-    apr_table_t *query = pamps_query_args(req);
     long long offset, before;
 
     if (feed) {
@@ -38,7 +38,7 @@ static int read_page(pamps_req *req, pamps_page *page, int feed)
 {
     json_t *errors = json_array();
 
-    pamps_page_params(req, page, feed, errors);
+    pamps_page_params(req, pamps_query_args(req), page, feed, errors);
     if (json_array_size(errors)) {
         pamps_send_422(req, errors);
         return -1;
