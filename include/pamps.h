@@ -103,14 +103,13 @@ int pamps_send_422(pamps_req *req, json_t *errors);
 int pamps_send_no_content(pamps_req *req);
 int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...);
 int pamps_send_401(request_rec *r, const char *detail, int token_sent);
+/* where the API answers, without a trailing slash ("" at the root) */
 const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf);
 const char *pamps_path_in_api(request_rec *r, const pamps_dir_conf *dconf);
 const char *pamps_client_address(request_rec *r);
 apr_table_t *pamps_query_args(pamps_req *req);
 const char *pamps_now_text(apr_pool_t *p);
 const char *pamps_time_text(apr_pool_t *p, long long epoch);
-int pamps_offset_params(pamps_req *req, apr_table_t *args, json_t *errors,
-                        long long *limit, long long *offset);
 
 /* pamps_db.c: mod_dbd access with statements prepared once per connection */
 typedef enum {

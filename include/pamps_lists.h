@@ -6,7 +6,7 @@
 #include "pamps.h"
 
 typedef struct {
-    long long limit;
+    long long limit, offset;
     const char *limit_text;
     const char *offset_text;      /* offset lists */
     const char *before_text;      /* feeds: the cursor (ids below it) */

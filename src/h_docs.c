@@ -12,15 +12,9 @@ int pamps_h_openapi(pamps_req *req)
 {
     size_t n;
     const pamps_route *routes = pamps_routes(&n);
-    const char *mount = pamps_mount(req->r, req->dconf);
-    size_t len = strlen(mount);
-
-    while (len > 0 && mount[len - 1] == '/') {
-        len--;
-    }
     return pamps_send_json(req, HTTP_OK,
                            pamps_openapi_document(routes, n, PAMPS_VERSION,
-                                                  apr_pstrmemdup(req->r->pool, mount, len)));
+                                                  pamps_mount(req->r, req->dconf)));
 }
 
 static const char docs_page[] =

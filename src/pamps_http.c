@@ -1,6 +1,5 @@
 /* Request bodies in (bucket brigades, size-capped) and JSON responses out. */
 #include <stdarg.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,20 +57,14 @@ int pamps_send_no_content(pamps_req *req)
 
 int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...)
 {
-    const char *mount = pamps_mount(req->r, req->dconf);
     va_list ap;
     char *path;
-    apr_size_t n = strlen(mount);
 
     va_start(ap, path_fmt);
     path = apr_pvsprintf(req->r->pool, path_fmt, ap);
     va_end(ap);
-    while (n > 0 && mount[n - 1] == '/') {
-        n--;
-    }
     apr_table_setn(req->r->headers_out, "Location",
-                   apr_pstrcat(req->r->pool, apr_pstrmemdup(req->r->pool, mount, n),
-                               path, NULL));
+                   apr_pstrcat(req->r->pool, pamps_mount(req->r, req->dconf), path, NULL));
     return write_json(req->r, HTTP_CREATED, doc);
 }
 
@@ -91,11 +84,13 @@ int pamps_send_401(request_rec *r, const char *detail, int token_sent)
 const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf)
 {
     core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+    const char *mount = dconf->mount ? dconf->mount : (core && core->d) ? core->d : "";
+    apr_size_t n = strlen(mount);
 
-    if (dconf->mount) {
-        return dconf->mount;
+    while (n > 0 && mount[n - 1] == '/') {
+        n--;                    /* "/api/v1/" answers as "/api/v1" */
     }
-    return (core && core->d) ? core->d : "";
+    return mount[n] ? apr_pstrmemdup(r->pool, mount, n) : mount;
 }
 
 const char *pamps_path_in_api(request_rec *r, const pamps_dir_conf *dconf)
@@ -103,9 +98,6 @@ const char *pamps_path_in_api(request_rec *r, const pamps_dir_conf *dconf)
     const char *mount = pamps_mount(r, dconf);
     apr_size_t n = strlen(mount);
 
-    while (n > 0 && mount[n - 1] == '/') {
-        n--;
-    }
     if (strncmp(r->uri, mount, n) == 0) {
         return r->uri + n;
     }
@@ -317,21 +309,6 @@ static int read_body(pamps_req *req, int accept_form)
         return DONE;
     }
     return OK;
-}
-
-/* limit (1..max, default from config) and offset (>= 0) of offset lists;
- * returns the number of bad parameters added to errors. */
-int pamps_offset_params(pamps_req *req, apr_table_t *args, json_t *errors,
-                        long long *limit, long long *offset)
-{
-    size_t before = json_array_size(errors);
-
-    *limit = pamps_query_int(apr_table_get(args, "limit"), "limit",
-                             pamps_conf_page_default(req->dconf), 1,
-                             pamps_conf_page_max(req->dconf), errors);
-    *offset = pamps_query_int(apr_table_get(args, "offset"), "offset", 0, 0,
-                              LLONG_MAX, errors);
-    return (int)(json_array_size(errors) - before);
 }
 
 int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,

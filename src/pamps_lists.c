@@ -16,22 +16,22 @@ void pamps_page_params(pamps_req *req, apr_table_t *query, pamps_page *page, int
                        json_t *errors)
 {
     apr_pool_t *p = req->r->pool;
-    long long offset, before;
 
+    page->limit = pamps_query_int(apr_table_get(query, "limit"), "limit",
+                                  pamps_conf_page_default(req->dconf), 1,
+                                  pamps_conf_page_max(req->dconf), errors);
+    page->limit_text = int_text(p, page->limit);
     if (feed) {
-        page->limit = pamps_query_int(apr_table_get(query, "limit"), "limit",
-                                      pamps_conf_page_default(req->dconf), 1,
-                                      pamps_conf_page_max(req->dconf), errors);
-        before = pamps_query_int(apr_table_get(query, "before"), "before", LLONG_MAX, 1,
-                                 LLONG_MAX, errors);
-        page->before_text = int_text(p, before);
+        page->before_text = int_text(p, pamps_query_int(apr_table_get(query, "before"),
+                                                        "before", LLONG_MAX, 1, LLONG_MAX,
+                                                        errors));
         page->fetch_text = int_text(p, page->limit + 1);
     }
     else {
-        pamps_offset_params(req, query, errors, &page->limit, &offset);
-        page->offset_text = int_text(p, offset);
+        page->offset = pamps_query_int(apr_table_get(query, "offset"), "offset", 0, 0,
+                                       LLONG_MAX, errors);
+        page->offset_text = int_text(p, page->offset);
     }
-    page->limit_text = int_text(p, page->limit);
 }
 
 static int read_page(pamps_req *req, pamps_page *page, int feed)
@@ -95,7 +95,7 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     }
     return pamps_send_json(req, HTTP_OK,
                            pamps_view_offset_page(items, count.nrows ? pamps_col_int(&count.rows[0], 0) : 0,
-                                                  page->limit, apr_atoi64(page->offset_text)));
+                                                  page->limit, page->offset));
 }
 
 int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int nargs,

@@ -135,3 +135,24 @@ def test_log_tags_are_unique():
                     tags += re.findall(r"PAMPS_LOGNO\((\d+)\)", f.read())
     assert len(tags) >= 20
     assert sorted(set(tags)) == sorted(tags), "a tag is used twice"
+
+
+def test_a_mount_point_with_a_trailing_slash():
+    """<Location /api/v3/>: routes, Location headers and the OpenAPI server
+    URL come out without a doubled slash."""
+    srv = HttpdServer(extra=TEST_DIRECTIVES + "<Location /api/v3/>\n    SetHandler pamps\n"
+                      "    AuthType Bearer\n    Require pamps-token\n</Location>\n")
+    try:
+        srv.start()
+        v3 = srv.root + "/api/v3"
+        assert requests.get(v3 + "/health", timeout=30).status_code == 200
+        r = requests.post(v3 + "/auth/register", json={
+            "username": "slash_user", "email": "slash@example.com",
+            "password": "password123"}, timeout=30)
+        assert r.status_code == 201
+        assert r.headers["Location"] == "/api/v3/users/slash_user"
+        assert requests.get(v3 + "/openapi.json", timeout=30).json()["servers"] == [
+            {"url": "/api/v3"}]
+    finally:
+        srv.stop()
+        srv.cleanup()
