@@ -156,3 +156,16 @@ def test_a_mount_point_with_a_trailing_slash():
     finally:
         srv.stop()
         srv.cleanup()
+
+
+def test_pamps_mount_names_the_mount_point_of_a_location_match():
+    srv = HttpdServer(extra=TEST_DIRECTIVES + '<LocationMatch "^/api/v5">\n'
+                      "    SetHandler pamps\n    PampsMount /api/v5\n"
+                      "    AuthType Bearer\n    Require pamps-token\n</LocationMatch>\n")
+    try:
+        srv.start()
+        assert requests.get(srv.root + "/api/v5/health", timeout=30).status_code == 200
+        assert requests.get(srv.root + "/api/v5/tasks", timeout=30).status_code == 401
+    finally:
+        srv.stop()
+        srv.cleanup()
