@@ -8,23 +8,27 @@ PYTHON  ?= /usr/bin/python3
 
 BUILD   := build
 MODULE  := .libs/mod_pamps.so
-SOURCES := mod_pamps.c $(wildcard src/*.c) $(BUILD)/pamps_migrations.c
-HEADERS := $(wildcard include/*.h)
+HEADERS := $(wildcard include/*.h src/api/*.h)
 WARN    := -Wall -Wextra -Werror
 LIBS    := -ljwt -ljansson -largon2
-
-# the parts that know nothing of httpd, linked alone by the unit tests
-CORE    := src/pamps_time.c src/pamps_validate.c src/pamps_json.c src/pamps_route.c \
-           src/pamps_token.c src/pamps_password.c src/pamps_views.c
 APR_CFLAGS := $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
 APR_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 2>/dev/null)
-# the pamps admin command: its own files plus the core it shares with the module
+
+# The layers (README "Layout"): the core knows no httpd and is built once,
+# as a static library that the module, the pamps command and the unit tests
+# all link; the module adds the httpd glue and the API's handlers.
+# A libtool convenience library, as mod_md's libmd.la: PIC objects that
+# libtool links whole into the module and into programs alike.
+LIBTOOL  := $(shell $(APXS) -q LIBTOOL 2>/dev/null | sed 's/ --no-silent//') --silent
+CORE_SRC := $(wildcard src/core/*.c) $(BUILD)/pamps_migrations.c
+CORE_OBJ := $(patsubst %.c,$(BUILD)/core/%.lo,$(notdir $(CORE_SRC)))
+CORE_LIB := $(BUILD)/libpamps_core.la
+MODULE_SRC := mod_pamps.c $(wildcard src/httpd/*.c) $(wildcard src/api/*.c)
 CLI        := pamps
-CLI_SRC    := $(wildcard src/cli/*.c) src/pamps_migrate.c $(BUILD)/pamps_migrations.c \
-              src/pamps_validate.c src/pamps_password.c src/pamps_time.c src/pamps_sql.c
+CLI_SRC    := $(wildcard src/cli/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps run test unit e2e valgrind install clean
+.PHONY: all deps run test unit e2e valgrind install clean check-layers
 
 all: $(MODULE) $(CLI)
 
@@ -35,17 +39,31 @@ $(BUILD)/pamps_migrations.c: scripts/embed_sql.sh $(wildcard sql/*/*.sql)
 	@mkdir -p $(BUILD)
 	sh scripts/embed_sql.sh sql > $@.tmp && mv $@.tmp $@
 
-$(MODULE): $(SOURCES) $(HEADERS)
-	$(APXS) -c -I include $(addprefix -Wc$(comma),$(WARN)) $(LIBS) -o mod_pamps.so $(SOURCES)
+$(BUILD)/core/%.lo: src/core/%.c $(HEADERS)
+	@mkdir -p $(BUILD)/core
+	$(LIBTOOL) --mode=compile $(CC) $(WARN) -O2 -g -I include $(APR_CFLAGS) -c -o $@ $<
+
+$(BUILD)/core/pamps_migrations.lo: $(BUILD)/pamps_migrations.c $(HEADERS)
+	@mkdir -p $(BUILD)/core
+	$(LIBTOOL) --mode=compile $(CC) $(WARN) -O2 -g -I include $(APR_CFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+	$(LIBTOOL) --mode=link $(CC) -o $@ $^
+
+$(MODULE): $(MODULE_SRC) $(HEADERS) $(CORE_LIB)
+	$(APXS) -c -I include -I src/api $(addprefix -Wc$(comma),$(WARN)) -o mod_pamps.so \
+	    $(MODULE_SRC) $(CORE_LIB) $(LIBS)
 
 comma := ,
 
-$(CLI): $(CLI_SRC) $(HEADERS)
-	$(CC) $(WARN) -O2 -g -I include $(APR_CFLAGS) -o $@ $(CLI_SRC) $(APR_LIBS) -largon2 -ljansson
+$(CLI): $(CLI_SRC) $(HEADERS) $(CORE_LIB)
+	$(LIBTOOL) --mode=link $(CC) $(WARN) -O2 -g -I include $(APR_CFLAGS) -o $@ $(CLI_SRC) \
+	    $(CORE_LIB) $(APR_LIBS) -largon2 -ljansson
 
-$(BUILD)/test_%: tests/unit/test_%.c $(CORE) $(HEADERS)
+$(BUILD)/test_%: tests/unit/test_%.c $(CORE_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)
-	$(CC) $(WARN) -g -I include $(APR_CFLAGS) -o $@ $< $(CORE) $(APR_LIBS) $(LIBS) -lcmocka
+	$(LIBTOOL) --mode=link $(CC) $(WARN) -g -I include $(APR_CFLAGS) -o $@ $< $(CORE_LIB) \
+	    $(APR_LIBS) $(LIBS) -lcmocka
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
@@ -59,7 +77,12 @@ e2e: $(MODULE) $(CLI)
 valgrind: $(MODULE)
 	$(PYTHON) scripts/valgrind_smoke.py
 
+# core and cli reach no httpd header, the glue no handler, no file circles
+check-layers:
+	@sh scripts/check_layers.sh
+
 test: deps
+	$(MAKE) check-layers
 	$(MAKE) unit
 	$(MAKE) e2e
 
@@ -73,4 +96,4 @@ install: $(MODULE) $(CLI)
 	install -m 755 $(CLI) /usr/local/bin/pamps
 
 clean:
-	rm -rf $(BUILD) .libs src/.libs *.lo *.la *.slo *.o src/*.lo src/*.la src/*.slo src/*.o $(CLI)
+	rm -rf $(BUILD) .libs src/*/.libs *.lo *.la *.slo *.o src/*/*.lo src/*/*.la src/*/*.slo src/*/*.o $(CLI)

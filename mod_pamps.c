@@ -7,7 +7,12 @@
 #include "http_log.h"
 #include "http_request.h"
 
-#include "pamps.h"
+#include "pamps_api.h"
+#include "pamps_auth.h"
+#include "pamps_config.h"
+#include "pamps_db.h"
+#include "pamps_dispatch.h"
+#include "pamps_request.h"
 
 /* mod_dbd may be loaded after us: its functions are found once all
  * modules are loaded, never linked directly. */
@@ -45,12 +50,16 @@ static void child_init(apr_pool_t *p, server_rec *s)
 static void register_hooks(apr_pool_t *p)
 {
     static const char *const after_dbd[] = { "mod_dbd.c", NULL };
+    size_t nroutes;
+    const pamps_route *routes = pamps_api_routes(&nroutes);
+
+    pamps_request_use_routes(routes, nroutes);
 
     ap_hook_optional_fn_retrieve(retrieve_optional_fns, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);
-    ap_hook_handler(pamps_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(pamps) = {

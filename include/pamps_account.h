@@ -2,7 +2,8 @@
 #ifndef PAMPS_ACCOUNT_H
 #define PAMPS_ACCOUNT_H
 
-#include "pamps.h"
+#include "pamps_db.h"
+#include "pamps_http.h"
 
 /* name, bio, avatar: optional, null clears */
 #define PAMPS_PROFILE_NFIELDS 3

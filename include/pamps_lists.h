@@ -3,7 +3,8 @@
 #ifndef PAMPS_LISTS_H
 #define PAMPS_LISTS_H
 
-#include "pamps.h"
+#include "pamps_db.h"
+#include "pamps_http.h"
 
 typedef struct {
     long long limit, offset;

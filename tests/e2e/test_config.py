@@ -60,7 +60,7 @@ def test_good_configuration_passes(conf):
 
 def test_every_directive_is_documented():
     """conf/pamps.conf and README.md describe every directive the module has."""
-    with open(os.path.join(TOP, "src", "pamps_config.c")) as f:
+    with open(os.path.join(TOP, "src", "httpd", "pamps_config.c")) as f:
         names = re.findall(r'AP_INIT_\w+\("(\w+)"', f.read())
     assert len(names) >= 10
     for doc in ("conf/pamps.conf", "README.md"):
@@ -128,7 +128,7 @@ def test_log_tags_are_unique():
     """Each PAMPS_LOGNO(n) tag names one call site, so a log line leads to
     its code (httpd's APLOGNO numbers are httpd's own)."""
     tags = []
-    for folder in ("src", "src/cli", "."):
+    for folder in ("src/core", "src/httpd", "src/api", "src/cli", "."):
         for name in os.listdir(os.path.join(TOP, folder)):
             if name.endswith(".c"):
                 with open(os.path.join(TOP, folder, name)) as f:

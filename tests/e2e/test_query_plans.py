@@ -2,7 +2,7 @@
 feed page's cost must not grow with the number of posts).
 
 The statement texts are the module's own: a small C program compiled here
-against include/pamps_sql.h and src/pamps_sql.c prints the `pamps_sql`
+against include/pamps_sql.h and src/core/pamps_sql.c prints the `pamps_sql`
 table. In the sqlite3 run each statement is planned by SQLite (EXPLAIN QUERY
 PLAN) on a fresh database made from sql/sqlite/; in the pgsql run by
 PostgreSQL (EXPLAIN EXECUTE of the prepared statement, sequential scans
@@ -51,7 +51,7 @@ def statements(tmp_path_factory):
     build = subprocess.run(
         ["gcc", "-Wall", "-Werror", "-I", os.path.join(TOP, "include"),
          "-I", "/usr/include/apr-1.0", "-o", str(exe), str(src),
-         os.path.join(TOP, "src", "pamps_sql.c"), "-lapr-1", "-laprutil-1"],
+         os.path.join(TOP, "src", "core", "pamps_sql.c"), "-lapr-1", "-laprutil-1"],
         capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     out = subprocess.run([str(exe)], capture_output=True, check=True).stdout.decode()

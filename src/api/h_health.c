@@ -1,7 +1,7 @@
 /* GET /health: liveness with a real database round trip. */
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_api.h"
 
 int pamps_h_health(pamps_req *req)
 {

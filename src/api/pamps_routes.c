@@ -1,6 +1,6 @@
 /* The API's routing table: every path of API.md, its method, what it needs
  * before the handler runs, and the handler. */
-#include "pamps.h"
+#include "pamps_api.h"
 
 #define PUBLIC    PAMPS_ROUTE_PUBLIC
 #define JSON      PAMPS_ROUTE_JSON_BODY
@@ -60,7 +60,7 @@ static const pamps_route routes[] = {
     ORG_ROUTES("/positions", &pamps_positions),
 };
 
-const pamps_route *pamps_routes(size_t *n)
+const pamps_route *pamps_api_routes(size_t *n)
 {
     *n = sizeof(routes) / sizeof(routes[0]);
     return routes;

@@ -5,13 +5,14 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_api.h"
 #include "pamps_openapi.h"
+#include "pamps_request.h"
 
 int pamps_h_openapi(pamps_req *req)
 {
     size_t n;
-    const pamps_route *routes = pamps_routes(&n);
+    const pamps_route *routes = pamps_request_routes(&n);
     return pamps_send_json(req, HTTP_OK,
                            pamps_openapi_document(routes, n, PAMPS_VERSION,
                                                   pamps_mount(req->r, req->dconf)));

@@ -9,7 +9,8 @@
 #include "http_request.h"
 #include "util_script.h"
 
-#include "pamps.h"
+#include "pamps_config.h"
+#include "pamps_http.h"
 #include "pamps_time.h"
 
 static int write_json(request_rec *r, int status, json_t *doc)

@@ -3,7 +3,7 @@
 #include "apr_file_io.h"
 #include "apr_strings.h"
 
-#include "pamps.h"
+#include "pamps_config.h"
 
 #define UNSET (-1)
 #define MERGE(field) conf->field = (add->field != UNSET) ? add->field : base->field

@@ -2,7 +2,9 @@
  * and by client address, so all children and all nodes count together. */
 #include "apr_strings.h"
 
-#include "pamps.h"
+#include "pamps_config.h"
+#include "pamps_http.h"
+#include "pamps_throttle.h"
 #include "pamps_sql.h"
 #include "pamps_time.h"
 

@@ -5,7 +5,7 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_api.h"
 #include "pamps_lists.h"
 #include "pamps_sql.h"
 

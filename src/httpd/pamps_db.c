@@ -7,7 +7,9 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_config.h"
+#include "pamps_db.h"
+#include "pamps_http.h"
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
 

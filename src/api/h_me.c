@@ -2,7 +2,7 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
 #include "pamps_validate.h"

@@ -11,15 +11,12 @@
 #include "http_core.h"
 #include "mod_auth.h"
 
-#include "pamps.h"
+#include "pamps_auth.h"
+#include "pamps_config.h"
+#include "pamps_db.h"
+#include "pamps_http.h"
+#include "pamps_request.h"
 #include "pamps_sql.h"
-
-const pamps_user *pamps_auth_user(request_rec *r)
-{
-    pamps_req *req = ap_get_module_config(r->request_config, &pamps_module);
-
-    return (req && r->user) ? req->user : NULL;
-}
 
 static int reject(request_rec *r, const char *why, int token_sent)
 {
@@ -94,7 +91,8 @@ static authz_status check_route(request_rec *r, const char *require_args,
     if (!r->user) {
         return AUTHZ_DENIED_NO_USER;
     }
-    return pamps_auth_user(r) ? AUTHZ_GRANTED : AUTHZ_DENIED;
+    /* a user another module authenticated is not one of ours */
+    return req->user ? AUTHZ_GRANTED : AUTHZ_DENIED;
 }
 
 static const authz_provider route_provider = { check_route, NULL };

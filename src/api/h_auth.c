@@ -4,9 +4,10 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
+#include "pamps_throttle.h"
 #include "pamps_validate.h"
 
 #define BAD_LOGIN "Incorrect username or password"

@@ -4,7 +4,7 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
-#include "pamps.h"
+#include "pamps_config.h"
 #include "pamps_lists.h"
 
 static const char *int_text(apr_pool_t *p, long long v)

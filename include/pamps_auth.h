@@ -1,0 +1,10 @@
+/* Bearer authentication in httpd's own phases (src/httpd/pamps_auth.c):
+ * the "pamps-token" authz provider and the AuthType Bearer authn hook. */
+#ifndef PAMPS_AUTH_H
+#define PAMPS_AUTH_H
+
+#include "pamps.h"
+
+void pamps_auth_register_hooks(apr_pool_t *p);
+
+#endif

@@ -1,0 +1,31 @@
+/* Bodies in (bucket brigades, size-capped) and JSON responses out
+ * (src/httpd/pamps_http.c). */
+#ifndef PAMPS_HTTP_H
+#define PAMPS_HTTP_H
+
+#include "pamps.h"
+#include "pamps_json.h"
+
+/* Sets req->body to the request's JSON object (or form fields) and returns
+ * OK, or sends the 413/415/400 and returns DONE. */
+int pamps_read_body(pamps_req *req, int accept_form);
+/* Reads the body's fields by specs; nonzero when a 422 has been sent. */
+int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,
+                      pamps_field_value *values);
+
+int pamps_send_json(pamps_req *req, int status, json_t *doc);
+int pamps_send_error(pamps_req *req, int status, const char *detail);
+int pamps_send_422(pamps_req *req, json_t *errors);
+int pamps_send_no_content(pamps_req *req);
+int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...);
+int pamps_send_401(request_rec *r, const char *detail, int token_sent);
+
+/* where the API answers, without a trailing slash ("" at the root) */
+const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf);
+const char *pamps_path_in_api(request_rec *r, const pamps_dir_conf *dconf);
+const char *pamps_client_address(request_rec *r);
+apr_table_t *pamps_query_args(pamps_req *req);
+const char *pamps_now_text(apr_pool_t *p);
+const char *pamps_time_text(apr_pool_t *p, long long epoch);
+
+#endif

@@ -1,0 +1,49 @@
+/* The content handler: route, then the checks API.md orders before the
+ * resource handler (auth, body, admin), then the handler itself. */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "pamps_dispatch.h"
+#include "pamps_http.h"
+#include "pamps_request.h"
+
+int pamps_dispatch(request_rec *r)
+{
+    pamps_req *req;
+    unsigned flags;
+
+    if (!r->handler || strcmp(r->handler, PAMPS_HANDLER) != 0) {
+        return DECLINED;
+    }
+    req = pamps_request(r);
+    if (req->route_result == PAMPS_ROUTE_NOT_FOUND) {
+        return pamps_send_error(req, HTTP_NOT_FOUND, "Not Found");
+    }
+    if (req->route_result == PAMPS_ROUTE_BAD_METHOD) {
+        apr_table_setn(r->headers_out, "Allow", apr_pstrdup(r->pool, req->match.allow));
+        return pamps_send_error(req, HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed");
+    }
+    flags = req->match.route->flags;
+    if (!(flags & PAMPS_ROUTE_PUBLIC) && !req->user) {
+        /* the authn hook did not run: fail closed */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, PAMPS_LOGNO(201)
+                      "protected route %s reached without authentication:"
+                      " the <Location> needs 'AuthType Bearer' and"
+                      " 'Require pamps-token'", r->uri);
+        pamps_send_401(r, "Not authenticated", 0);
+        return OK;
+    }
+    if (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) {
+        if (pamps_read_body(req, (flags & PAMPS_ROUTE_FORM_BODY) != 0) != OK
+            || !req->body || !json_is_object(req->body)) {
+            return OK;          /* the error response is written */
+        }
+    }
+    if ((flags & PAMPS_ROUTE_ADMIN) && !req->user->is_admin) {
+        return pamps_send_error(req, HTTP_FORBIDDEN, "Admin privileges required");
+    }
+    return ((int (*)(pamps_req *))req->match.route->handler)(req);
+}
