@@ -9,7 +9,9 @@ PYTHON  ?= /usr/bin/python3
 BUILD   := build
 MODULE  := .libs/mod_pamps.so
 HEADERS := $(wildcard include/*.h src/api/*.h)
-WARN    := -Wall -Wextra -Werror
+# the warning set mod_md builds with, as errors
+WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+           -Wpointer-arith -Wdeclaration-after-statement -Wformat=2 -Wundef
 LIBS    := -ljwt -ljansson -largon2
 APR_CFLAGS := $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
 APR_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 2>/dev/null)
@@ -28,7 +30,7 @@ CLI        := pamps
 CLI_SRC    := $(wildcard src/cli/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps run test unit e2e valgrind install clean check-layers
+.PHONY: all deps run test unit e2e valgrind install clean check-layers lint
 
 all: $(MODULE) $(CLI)
 
@@ -81,8 +83,26 @@ valgrind: $(MODULE)
 check-layers:
 	@sh scripts/check_layers.sh
 
+# cppcheck and clang's static analyzer over every C file; both must be silent
+HTTPD_INC := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
+LINT_FLAGS := -I include -I src/api -I $(HTTPD_INC) \
+              $(shell pkg-config --cflags apr-1 apr-util-1 jansson libjwt 2>/dev/null)
+LINT_SRC   := mod_pamps.c $(wildcard src/*/*.c tests/unit/*.c)
+lint: $(BUILD)/pamps_migrations.c
+	@cppcheck --quiet --std=c99 --enable=warning,performance,portability --inline-suppr \
+	    --error-exitcode=1 -I include -I src/api $(LINT_SRC) $(BUILD)/pamps_migrations.c
+	@printf '%s\n' $(LINT_SRC) | xargs -P2 -I{} clang --analyze -Xclang -analyzer-werror \
+	    $(LINT_FLAGS) -o /dev/null {}
+	@echo "lint: cppcheck and clang --analyze found nothing"
+
+# for clangd and other editors: every compile command of a full build
+compile_commands.json: $(MODULE_SRC) $(CLI_SRC) $(wildcard src/core/*.c tests/unit/*.c)
+	$(MAKE) clean
+	bear --output $@ -- $(MAKE) all $(UNIT_TESTS)
+
 test: deps
 	$(MAKE) check-layers
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) e2e
 

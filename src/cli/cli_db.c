@@ -68,7 +68,6 @@ int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db 
     const char *colon = strchr(spec, ':'), *name, *params, *err = NULL;
     pamps_cli_db *db = apr_pcalloc(p, sizeof(*db));
     pamps_cli_rows probe;
-    apr_status_t rv;
 
     db->pool = p;
     name = colon ? apr_pstrmemdup(p, spec, colon - spec) : spec;
@@ -88,7 +87,7 @@ int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db 
     }
 
     apr_dbd_init(p);
-    if ((rv = apr_dbd_get_driver(p, name, &db->driver)) != APR_SUCCESS) {
+    if (apr_dbd_get_driver(p, name, &db->driver) != APR_SUCCESS) {
         return pamps_cli_error("the apr_dbd %s driver is not available (Debian package"
                                " libaprutil1-dbd-%s)", name, name);
     }

@@ -42,19 +42,22 @@ static const char db_help[] =
  * them, so that every error is one line. */
 static void print_folded(const char *prefix, const char *msg)
 {
-    char buf[2048], *d = buf;
+    char buf[2048], prev = ' ';
+    size_t n = 0;
 
-    for (const char *s = msg; *s && d < buf + sizeof(buf) - 1; s++) {
+    /* runs of white space become one space, none at either end */
+    for (const char *s = msg; *s && n < sizeof(buf) - 1; s++) {
         char c = (*s == '\n' || *s == '\r' || *s == '\t') ? ' ' : *s;
 
-        if (c != ' ' || (d > buf && d[-1] != ' ')) {
-            *d++ = c;
+        if (c != ' ' || prev != ' ') {
+            buf[n++] = c;
         }
+        prev = c;
     }
-    while (d > buf && d[-1] == ' ') {
-        d--;
+    if (n > 0 && prev == ' ') {
+        n--;
     }
-    *d = '\0';
+    buf[n] = '\0';
     fprintf(stderr, "%s: %s\n", prefix, buf);
 }
 
