@@ -11,6 +11,7 @@
 
 #include "pamps_config.h"
 #include "pamps_http.h"
+#include "pamps_json_text.h"
 #include "pamps_time.h"
 
 static int write_json(request_rec *r, int status, json_t *doc)
@@ -272,7 +273,6 @@ static int read_body(pamps_req *req, int accept_form)
     const char *ctype = apr_table_get(r->headers_in, "Content-Type"), *type;
     char *raw = NULL;
     apr_size_t len = 0;
-    json_error_t jerr;
     int rc;
 
     if ((rc = read_raw_body(req, &raw, &len)) != OK) {
@@ -300,7 +300,7 @@ static int read_body(pamps_req *req, int accept_form)
         req->body = json_object();      /* fields are then reported missing */
         return OK;
     }
-    req->body = json_loadb(raw, len, JSON_DECODE_ANY, &jerr);
+    req->body = pamps_json_parse(r->pool, raw, len);
     if (!req->body) {
         pamps_send_error(req, HTTP_BAD_REQUEST, "Request body is not valid JSON");
         return DONE;

@@ -229,6 +229,28 @@ def test_non_object_json_is_400(server, user, raw):
     assert user.get("/tasks").json()["total"] == 0
 
 
+@pytest.mark.parametrize("huge", [b"18446744073709551616", b"-18446744073709551616",
+                                  b"1e400", b"-1e400", b"[1, 2e999]"])
+def test_huge_numbers_in_unknown_fields_are_valid_json(server, user, huge):
+    """RFC 8259 sets no limit on numbers: an unknown field holding one that
+    jansson cannot hold is ignored like any unknown field."""
+    r = user.post("/tasks", data=b'{"title": "big", "extra": ' + huge + b"}",
+                  headers={"Content-Type": "application/json"})
+    assert r.status_code == 201, r.text
+    assert r.json()["title"] == "big"
+
+
+@pytest.mark.parametrize("huge", [b"18446744073709551616", b"1e400"])
+def test_huge_numbers_in_known_fields_are_422(server, user, huge):
+    r = user.post("/tasks", data=b'{"title": ' + huge + b', "done": ' + huge + b"}",
+                  headers={"Content-Type": "application/json"})
+    assert locs(r) == [("body", "done"), ("body", "title")]
+    r = user.post("/posts", data=b'{"text": "hi", "parent_id": ' + huge + b"}",
+                  headers={"Content-Type": "application/json"})
+    assert locs(r) == [("body", "parent_id")]
+    assert user.get("/tasks").json()["total"] == 0
+
+
 def test_invalid_json_on_public_routes_is_400(server):
     c = Client(server)
     for path in ("/auth/register", "/auth/login", "/auth/refresh"):
