@@ -65,6 +65,7 @@ typedef struct pamps_req {
     pamps_route_match_t match;
     const pamps_user *user;       /* set by the authn hook; NULL on public routes */
     json_t *body;                 /* the parsed JSON object, when the route reads one */
+    apr_table_t *query;           /* the query string's fields, once read */
     ap_dbd_t *db;                 /* acquired on first use */
     apr_dbd_transaction_t *txn;   /* open transaction, if any */
 } pamps_req;

@@ -24,6 +24,9 @@ int pamps_send_401(request_rec *r, const char *detail, int token_sent);
 const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf);
 const char *pamps_path_in_api(request_rec *r, const pamps_dir_conf *dconf);
 const char *pamps_client_address(request_rec *r);
+/* Reads the query string once; OK, or DONE after a 400 (too many fields). */
+int pamps_read_query(pamps_req *req);
+/* Its fields (empty when pamps_read_query refused them). */
 apr_table_t *pamps_query_args(pamps_req *req);
 const char *pamps_now_text(apr_pool_t *p);
 const char *pamps_time_text(apr_pool_t *p, long long epoch);

@@ -36,6 +36,9 @@ int pamps_dispatch(request_rec *r)
         pamps_send_401(r, "Not authenticated", 0);
         return OK;
     }
+    if (pamps_read_query(req) != OK) {
+        return OK;              /* the error response is written */
+    }
     if (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) {
         if (pamps_read_body(req, (flags & PAMPS_ROUTE_FORM_BODY) != 0) != OK
             || !req->body || !json_is_object(req->body)) {

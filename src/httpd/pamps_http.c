@@ -10,6 +10,7 @@
 #include "util_script.h"
 
 #include "pamps_config.h"
+#include "pamps_form.h"
 #include "pamps_http.h"
 #include "pamps_json_text.h"
 #include "pamps_time.h"
@@ -124,30 +125,47 @@ const char *pamps_now_text(apr_pool_t *p)
     return pamps_time_text(p, (long long)apr_time_sec(apr_time_now()));
 }
 
-/* Parses a=b&c=d into a table, '+' and %xx decoded; the last value wins. */
-static apr_table_t *parse_urlencoded(apr_pool_t *p, const char *text)
+/* The query string's fields as a table (read once per request); NULL when
+ * it holds more than PAMPS_FORM_MAX_FIELDS pairs. */
+static apr_table_t *query_fields(pamps_req *req)
 {
-    apr_table_t *t = apr_table_make(p, 8);
-    char *copy = apr_pstrdup(p, text ? text : ""), *pair, *state = NULL;
+    request_rec *r = req->r;
+    const char *args = r->args ? r->args : "";
+    apr_hash_t *fields;
 
-    for (pair = apr_strtok(copy, "&", &state); pair; pair = apr_strtok(NULL, "&", &state)) {
-        char *eq = strchr(pair, '='), *key = pair, *val = "";
+    if (!req->query) {
+        fields = pamps_form_parse(r->pool, args, strlen(args), PAMPS_FORM_MAX_FIELDS);
+        if (!fields) {
+            return NULL;
+        }
+        req->query = apr_table_make(r->pool, (int)apr_hash_count(fields));
+        for (apr_hash_index_t *hi = apr_hash_first(r->pool, fields); hi;
+             hi = apr_hash_next(hi)) {
+            const void *key;
+            void *value;
 
-        if (eq) {
-            *eq = '\0';
-            val = eq + 1;
+            apr_hash_this(hi, &key, NULL, &value);
+            apr_table_addn(req->query, key, value);  /* keys are distinct */
         }
-        if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(val) != OK) {
-            continue;
-        }
-        apr_table_set(t, key, val);
     }
-    return t;
+    return req->query;
+}
+
+int pamps_read_query(pamps_req *req)
+{
+    if (!query_fields(req)) {
+        pamps_send_error(req, HTTP_BAD_REQUEST, "Too many query parameters");
+        return DONE;
+    }
+    return OK;
 }
 
 apr_table_t *pamps_query_args(pamps_req *req)
 {
-    return parse_urlencoded(req->r->pool, req->r->args);
+    apr_table_t *query = query_fields(req);
+
+    /* the dispatcher has answered 400 for a query too large to read */
+    return query ? query : apr_table_make(req->r->pool, 1);
 }
 
 /* Sends the error for a body that could not be taken and returns DONE, not
@@ -267,6 +285,28 @@ int pamps_read_body(pamps_req *req, int accept_form)
     return rc;
 }
 
+/* Form fields as the JSON object handlers read; a value that is not UTF-8
+ * is left out, and so reported missing. */
+static int read_form(pamps_req *req, const char *raw, apr_size_t len)
+{
+    apr_hash_t *fields = pamps_form_parse(req->r->pool, raw, len, PAMPS_FORM_MAX_FIELDS);
+
+    if (!fields) {
+        pamps_send_error(req, HTTP_BAD_REQUEST, "Request body has too many form fields");
+        return DONE;
+    }
+    req->body = json_object();
+    for (apr_hash_index_t *hi = apr_hash_first(req->r->pool, fields); hi;
+         hi = apr_hash_next(hi)) {
+        const void *key;
+        void *value;
+
+        apr_hash_this(hi, &key, NULL, &value);
+        json_object_set_new(req->body, key, json_string(value));
+    }
+    return OK;
+}
+
 static int read_body(pamps_req *req, int accept_form)
 {
     request_rec *r = req->r;
@@ -280,14 +320,7 @@ static int read_body(pamps_req *req, int accept_form)
     }
     type = ctype ? media_type(r->pool, ctype) : "application/json";
     if (accept_form && strcmp(type, "application/x-www-form-urlencoded") == 0) {
-        const apr_array_header_t *arr = apr_table_elts(parse_urlencoded(r->pool, raw));
-        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-
-        req->body = json_object();
-        for (int i = 0; i < arr->nelts; i++) {
-            json_object_set_new(req->body, e[i].key, json_string(e[i].val));
-        }
-        return OK;
+        return read_form(req, raw, len);
     }
     if (strcmp(type, "application/json") != 0
         && !(strlen(type) > 5 && strcmp(type + strlen(type) - 5, "+json") == 0)) {
