@@ -30,7 +30,7 @@ CLI        := pamps
 CLI_SRC    := $(wildcard src/cli/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps run test unit e2e valgrind install clean check-layers lint
+.PHONY: all deps run test unit e2e valgrind install clean check-layers lint fuzz
 
 all: $(MODULE) $(CLI)
 
@@ -94,6 +94,21 @@ lint: $(BUILD)/pamps_migrations.c
 	@printf '%s\n' $(LINT_SRC) | xargs -P2 -I{} clang --analyze -Xclang -analyzer-werror \
 	    $(LINT_FLAGS) -o /dev/null {}
 	@echo "lint: cppcheck and clang --analyze found nothing"
+
+# libFuzzer targets over the core's parsers (tests/fuzz), with ASan and
+# UBSan; seeds in tests/fuzz/corpus/TARGET, what a run finds in build/fuzz.
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -I include $(APR_CFLAGS)
+FUZZ_CORE    := $(wildcard src/core/*.c) $(BUILD)/pamps_migrations.c
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(FUZZ_CORE) $(HEADERS)
+	@mkdir -p $(BUILD)/fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE) $(APR_LIBS) $(LIBS)
+
+fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+	@sh scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # for clangd and other editors: every compile command of a full build
 compile_commands.json: $(MODULE_SRC) $(CLI_SRC) $(wildcard src/core/*.c tests/unit/*.c)
