@@ -8,7 +8,7 @@
 #include "pamps_account.h"
 #include "pamps_sql.h"
 #include "pamps_throttle.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
 #define BAD_LOGIN "Incorrect username or password"
 
@@ -49,9 +49,9 @@ json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
 int pamps_h_register(pamps_req *req)
 {
     static const pamps_field_spec specs[] = {
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 32, pamps_check_username },
-        { "email",    PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 254, pamps_check_email },
-        { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 8, 128, NULL },
+        PAMPS_SPEC_USERNAME(PAMPS_F_REQUIRED),
+        PAMPS_SPEC_EMAIL(PAMPS_F_REQUIRED),
+        PAMPS_SPEC_PASSWORD("password", PAMPS_F_REQUIRED),
     };
     pamps_field_value v[3], prof[PAMPS_PROFILE_NFIELDS];
     apr_pool_t *p = req->r->pool;
@@ -106,7 +106,10 @@ static int bad_credentials(pamps_req *req)
 int pamps_h_login(pamps_req *req)
 {
     static const pamps_field_spec specs[] = {
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 254, NULL },
+        /* a username or an email; a password of a length no account has
+         * is still only a wrong one (so checked as such), up to a cap
+         * that keeps argon2's input sane */
+        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, PAMPS_EMAIL_MAX, NULL },
         { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 1024, NULL },
     };
     pamps_field_value v[2];

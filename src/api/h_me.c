@@ -5,7 +5,7 @@
 #include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
 int pamps_h_me_get(pamps_req *req)
 {
@@ -21,7 +21,7 @@ static const char *sent(const pamps_field_value *v)
 int pamps_h_me_patch(pamps_req *req)
 {
     static const pamps_field_spec email_spec[] = {
-        { "email", PAMPS_FIELD_STRING, 0, 3, 254, pamps_check_email },
+        PAMPS_SPEC_EMAIL(0),
     };
     pamps_field_value prof[PAMPS_PROFILE_NFIELDS], email[1];
     apr_pool_t *p = req->r->pool;
@@ -74,7 +74,7 @@ int pamps_h_me_password(pamps_req *req)
 {
     static const pamps_field_spec specs[] = {
         { "current_password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, NULL },
-        { "new_password",     PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 8, 128, NULL },
+        PAMPS_SPEC_PASSWORD("new_password", PAMPS_F_REQUIRED),
     };
     pamps_field_value v[2];
     apr_pool_t *p = req->r->pool;

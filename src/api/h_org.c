@@ -9,7 +9,7 @@
 #include "pamps_account.h"
 #include "pamps_lists.h"
 #include "pamps_sql.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
 struct pamps_org_kind {
     const char *noun;             /* for messages: "Department" */
@@ -84,8 +84,8 @@ static int send_item(pamps_req *req, const org_kind *k, int status, const char *
 static int read_item(pamps_req *req, unsigned name_flags, pamps_field_value v[2])
 {
     const pamps_field_spec specs[2] = {
-        { "name", PAMPS_FIELD_STRING, name_flags, 1, 100, NULL },
-        { "description", PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 1000, NULL },
+        PAMPS_SPEC_ORG_NAME(name_flags),
+        PAMPS_SPEC_ORG_DESCRIPTION(0),
     };
 
     return pamps_read_fields(req, specs, 2, v);

@@ -7,10 +7,11 @@
 
 #include "pamps_api.h"
 #include "pamps_lists.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 
 static const pamps_field_spec text_spec[] = {
-    { "text", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED | PAMPS_F_TRIM, 1, 280, NULL },
+    PAMPS_SPEC_POST_TEXT(PAMPS_F_REQUIRED),
 };
 
 /* Sends the post {id} as the caller sees it, or 404. */

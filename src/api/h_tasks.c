@@ -7,6 +7,7 @@
 
 #include "pamps_api.h"
 #include "pamps_lists.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 
 enum { F_TITLE, F_DESCRIPTION, F_DONE, NFIELDS };
@@ -29,9 +30,9 @@ static int read_task(pamps_req *req, unsigned title_flags, unsigned done_flags,
                      pamps_field_value *v)
 {
     const pamps_field_spec specs[NFIELDS] = {
-        { "title", PAMPS_FIELD_STRING, title_flags | PAMPS_F_TRIM, 1, 200, NULL },
-        { "description", PAMPS_FIELD_STRING, 0, 0, 5000, NULL },
-        { "done", PAMPS_FIELD_BOOL, done_flags, 0, 0, NULL },
+        PAMPS_SPEC_TASK_TITLE(title_flags),
+        PAMPS_SPEC_TASK_DESCRIPTION(0),
+        PAMPS_SPEC_TASK_DONE(done_flags),
     };
 
     return pamps_read_fields(req, specs, NFIELDS, v);

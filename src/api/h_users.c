@@ -8,6 +8,7 @@
 #include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_lists.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 
 int pamps_h_users_list(pamps_req *req)
@@ -115,19 +116,10 @@ int pamps_h_users_unfollow(pamps_req *req)
     return change_follow(req, PAMPS_SQL_FOLLOW_DELETE);
 }
 
-static const char *check_role(const char *value, const char **type)
-{
-    if (strcmp(value, "user") == 0 || strcmp(value, "admin") == 0) {
-        return NULL;
-    }
-    *type = "literal_error";
-    return "Input should be 'user' or 'admin'";
-}
-
 int pamps_h_users_set_role(pamps_req *req)
 {
     static const pamps_field_spec specs[] = {
-        { "role", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, check_role },
+        PAMPS_SPEC_ROLE(PAMPS_F_REQUIRED),
     };
     pamps_field_value v[1];
     const char *id;

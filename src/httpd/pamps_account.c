@@ -7,14 +7,11 @@
 
 #include "pamps_config.h"
 #include "pamps_account.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 #include "pamps_validate.h"
 
-const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS] = {
-    { "name",   PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 100, NULL },
-    { "bio",    PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 280, NULL },
-    { "avatar", PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 2048, pamps_check_http_url },
-};
+const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS] = { PAMPS_SPECS_PROFILE };
 
 int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
 {
