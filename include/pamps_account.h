@@ -5,10 +5,6 @@
 #include "pamps_db.h"
 #include "pamps_http.h"
 
-/* name, bio, avatar: optional, null clears */
-#define PAMPS_PROFILE_NFIELDS 3
-extern const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS];
-
 /* Sends the user's own view (with counts) with the given status; 201 adds
  * a Location header. */
 int pamps_send_own_view(pamps_req *req, int status, const char *user_id);

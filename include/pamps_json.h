@@ -6,7 +6,11 @@
 #include <apr_pools.h>
 #include <jansson.h>
 
-typedef enum { PAMPS_FIELD_STRING, PAMPS_FIELD_BOOL } pamps_field_type;
+typedef enum {
+    PAMPS_FIELD_STRING,
+    PAMPS_FIELD_BOOL,
+    PAMPS_FIELD_ID                /* a positive integer, kept as its decimal text */
+} pamps_field_type;
 
 #define PAMPS_F_REQUIRED 0x1 /* absent is "missing" */
 #define PAMPS_F_NULLABLE 0x2 /* null is a value (clears), not a type error */
@@ -33,7 +37,7 @@ typedef struct {
 typedef struct {
     int present;                 /* the key was in the body */
     int is_null;                 /* ... with the value null */
-    const char *str;             /* string value (trimmed copy if F_TRIM) */
+    const char *str;             /* string value (trimmed copy if F_TRIM), or an id's text */
     int boolean;
 } pamps_field_value;
 

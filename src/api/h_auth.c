@@ -46,27 +46,26 @@ json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
                      "expires_in", (json_int_t)access_ttl);
 }
 
-int pamps_h_register(pamps_req *req)
+static const pamps_field_spec register_fields[] = {
+    PAMPS_SPEC_USERNAME(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_EMAIL(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_PASSWORD("password", PAMPS_F_REQUIRED),
+    PAMPS_SPECS_PROFILE,
+};
+enum { REGISTER_PROFILE = 3, REGISTER_NFIELDS = REGISTER_PROFILE + PAMPS_SPECS_PROFILE_N };
+static const pamps_body register_body = PAMPS_BODY("Register", register_fields);
+
+static int register_account(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        PAMPS_SPEC_USERNAME(PAMPS_F_REQUIRED),
-        PAMPS_SPEC_EMAIL(PAMPS_F_REQUIRED),
-        PAMPS_SPEC_PASSWORD("password", PAMPS_F_REQUIRED),
-    };
-    pamps_field_value v[3], prof[PAMPS_PROFILE_NFIELDS];
+    pamps_field_value v[REGISTER_NFIELDS], *prof = v + REGISTER_PROFILE;
     apr_pool_t *p = req->r->pool;
-    json_t *errors = json_array();
     const char *now = pamps_now_text(p), *hash;
     pamps_rows rows;
     pamps_db_status st;
-    int bad = pamps_json_read_fields(p, req->body, specs, 3, v, errors);
 
-    bad += pamps_json_read_fields(p, req->body, pamps_profile_fields,
-                                  PAMPS_PROFILE_NFIELDS, prof, errors);
-    if (bad) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, &register_body, v)) {
+        return OK;
     }
-    json_decref(errors);
 
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
                               PAMPS_ARGS(v[0].str))) != PAMPS_DB_OK) {
@@ -103,15 +102,16 @@ static int bad_credentials(pamps_req *req)
     return pamps_send_error(req, HTTP_UNAUTHORIZED, BAD_LOGIN);
 }
 
-int pamps_h_login(pamps_req *req)
+/* a username or an email; a password of a length no account has is only a
+ * wrong one (answered as such), up to a cap that keeps argon2's input sane */
+static const pamps_field_spec login_fields[] = {
+    { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, PAMPS_EMAIL_MAX, NULL },
+    { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 1024, NULL },
+};
+static const pamps_body login_body = PAMPS_BODY("Login", login_fields);
+
+static int login(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        /* a username or an email; a password of a length no account has
-         * is still only a wrong one (so checked as such), up to a cap
-         * that keeps argon2's input sane */
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, PAMPS_EMAIL_MAX, NULL },
-        { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 1024, NULL },
-    };
     pamps_field_value v[2];
     apr_pool_t *p = req->r->pool;
     json_t *pair;
@@ -121,7 +121,7 @@ int pamps_h_login(pamps_req *req)
     pamps_db_status st;
     int retry_after;
 
-    if (pamps_read_fields(req, specs, 2, v)) {
+    if (pamps_read_fields(req, &login_body, v)) {
         return OK;
     }
 
@@ -160,18 +160,20 @@ int pamps_h_login(pamps_req *req)
     return pamps_send_json(req, HTTP_OK, pair);
 }
 
+static const pamps_field_spec refresh_fields[] = {
+    { "refresh_token", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 4096, NULL },
+};
+static const pamps_body refresh_body = PAMPS_BODY("RefreshToken", refresh_fields);
+
 /* Reads and verifies {"refresh_token"}; on failure the response is sent and
  * the return value is nonzero. */
 static int read_refresh_token(pamps_req *req, pamps_claims *claims)
 {
-    static const pamps_field_spec specs[] = {
-        { "refresh_token", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 4096, NULL },
-    };
     pamps_field_value v[1];
     pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
     const char *why = NULL;
 
-    if (pamps_read_fields(req, specs, 1, v)) {
+    if (pamps_read_fields(req, &refresh_body, v)) {
         return -1;
     }
     if (pamps_token_verify(req->r->pool, &keys, v[0].str, "refresh",
@@ -185,7 +187,7 @@ static int read_refresh_token(pamps_req *req, pamps_claims *claims)
     return 0;
 }
 
-int pamps_h_refresh(pamps_req *req)
+static int refresh(pamps_req *req)
 {
     apr_pool_t *p = req->r->pool;
     const char *now = pamps_now_text(p), *sub;
@@ -231,7 +233,7 @@ int pamps_h_refresh(pamps_req *req)
     return pamps_send_json(req, HTTP_OK, pair);
 }
 
-int pamps_h_logout(pamps_req *req)
+static int logout(pamps_req *req)
 {
     pamps_claims claims;
     pamps_db_status st;
@@ -249,3 +251,25 @@ int pamps_h_logout(pamps_req *req)
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "POST", "/auth/register", PUBLIC | JSON, register_account, NULL, .tag = "auth",
+      .summary = "Create an account", .body = &register_body,
+      .status = HTTP_CREATED, .response = "OwnUser", .errors = { HTTP_CONFLICT } },
+    { "POST", "/auth/login", PUBLIC | JSON | FORM, login, NULL, .tag = "auth",
+      .summary = "Log in (JSON or OAuth2 password form)",
+      .description = "username may also be the email. Repeated failures lock the"
+                     " account or the client address for a while (429, Retry-After).",
+      .body = &login_body, .status = HTTP_OK, .response = "TokenPair",
+      .errors = { HTTP_UNAUTHORIZED, HTTP_TOO_MANY_REQUESTS } },
+    { "POST", "/auth/refresh", PUBLIC | JSON, refresh, NULL, .tag = "auth",
+      .summary = "Rotate a refresh token for a new pair",
+      .description = "The token used is revoked; presenting it again revokes its whole chain.",
+      .body = &refresh_body, .status = HTTP_OK, .response = "TokenPair",
+      .errors = { HTTP_UNAUTHORIZED } },
+    { "POST", "/auth/logout", JSON, logout, NULL, .tag = "auth",
+      .summary = "Revoke a refresh token", .body = &refresh_body,
+      .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
+};
+
+const pamps_route_set pamps_auth_routes = PAMPS_ROUTE_SET(routes);

@@ -11,13 +11,13 @@
 #include "pamps_sql.h"
 #include "pamps_rules.h"
 
-struct pamps_org_kind {
+/* what a route's data names: the kind of item it serves */
+typedef struct {
     const char *noun;             /* for messages: "Department" */
     const char *path;             /* for Location: "/departments" */
     int list, count, get, insert, update, delete_members, delete_one;
     int members_list, members_count, of_user_list, of_user_count, assign, unassign;
-};
-typedef pamps_org_kind org_kind;
+} org_kind;
 
 #define ORG_KIND(K, noun, path) { noun, path, \
     PAMPS_SQL_##K##_LIST, PAMPS_SQL_##K##_COUNT, PAMPS_SQL_##K##_GET, \
@@ -26,8 +26,8 @@ typedef pamps_org_kind org_kind;
     PAMPS_SQL_##K##_OF_USER_LIST, PAMPS_SQL_##K##_OF_USER_COUNT, PAMPS_SQL_##K##_ASSIGN, \
     PAMPS_SQL_##K##_UNASSIGN }
 
-const pamps_org_kind pamps_departments = ORG_KIND(DEPT, "Department", "/departments");
-const pamps_org_kind pamps_positions = ORG_KIND(POS, "Position", "/positions");
+static const org_kind departments = ORG_KIND(DEPT, "Department", "/departments");
+static const org_kind positions = ORG_KIND(POS, "Position", "/positions");
 
 static const org_kind *kind_of(pamps_req *req)
 {
@@ -80,18 +80,18 @@ static int send_item(pamps_req *req, const org_kind *k, int status, const char *
     return pamps_send_json(req, status, pamps_view_org(&rows.rows[0]));
 }
 
-/* name 1..100 as given (not trimmed), description <= 1000 or null */
-static int read_item(pamps_req *req, unsigned name_flags, pamps_field_value v[2])
-{
-    const pamps_field_spec specs[2] = {
-        PAMPS_SPEC_ORG_NAME(name_flags),
-        PAMPS_SPEC_ORG_DESCRIPTION(0),
-    };
+static const pamps_field_spec create_fields[] = {
+    PAMPS_SPEC_ORG_NAME(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_ORG_DESCRIPTION(0),
+};
+static const pamps_field_spec update_fields[] = {
+    PAMPS_SPEC_ORG_NAME(0),
+    PAMPS_SPEC_ORG_DESCRIPTION(0),
+};
+static const pamps_body create_body = PAMPS_BODY("OrgCreate", create_fields);
+static const pamps_body update_body = PAMPS_BODY("OrgUpdate", update_fields);
 
-    return pamps_read_fields(req, specs, 2, v);
-}
-
-int pamps_h_org_list(pamps_req *req)
+static int org_list(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     pamps_page page;
@@ -102,12 +102,12 @@ int pamps_h_org_list(pamps_req *req)
     return pamps_send_offset_page(req, &page, k->list, k->count, pamps_view_org, PAMPS_NOARGS);
 }
 
-int pamps_h_org_get(pamps_req *req)
+static int org_get(pamps_req *req)
 {
     return send_item(req, kind_of(req), HTTP_OK, req->match.params[0]);
 }
 
-int pamps_h_org_members(pamps_req *req)
+static int org_members(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
@@ -119,14 +119,14 @@ int pamps_h_org_members(pamps_req *req)
     return pamps_send_user_page(req, &page, k->members_list, k->members_count, PAMPS_ARGS(id));
 }
 
-int pamps_h_org_create(pamps_req *req)
+static int org_create(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     pamps_field_value v[2];
     pamps_rows rows;
     pamps_db_status st;
 
-    if (read_item(req, PAMPS_F_REQUIRED, v)) {
+    if (pamps_read_fields(req, &create_body, v)) {
         return OK;
     }
     st = pamps_db_select(req, k->insert, &rows,
@@ -141,7 +141,7 @@ int pamps_h_org_create(pamps_req *req)
     return send_item(req, k, HTTP_CREATED, rows.rows[0].col[0]);
 }
 
-int pamps_h_org_patch(pamps_req *req)
+static int org_patch(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
@@ -149,7 +149,7 @@ int pamps_h_org_patch(pamps_req *req)
     pamps_db_status st;
     int affected = 0;
 
-    if (read_item(req, 0, v)) {
+    if (pamps_read_fields(req, &update_body, v)) {
         return OK;
     }
     st = pamps_db_exec(req, k->update, &affected,
@@ -168,7 +168,7 @@ int pamps_h_org_patch(pamps_req *req)
     return send_item(req, k, HTTP_OK, id);
 }
 
-int pamps_h_org_delete(pamps_req *req)
+static int org_delete(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
@@ -185,7 +185,7 @@ int pamps_h_org_delete(pamps_req *req)
     return affected ? pamps_send_no_content(req) : not_found(req, k);
 }
 
-int pamps_h_org_of_user(pamps_req *req)
+static int org_of_user(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *user;
@@ -216,12 +216,46 @@ static int change_membership(pamps_req *req, int assign)
     return pamps_send_no_content(req);
 }
 
-int pamps_h_org_assign(pamps_req *req)
+static int org_assign(pamps_req *req)
 {
     return change_membership(req, 1);
 }
 
-int pamps_h_org_unassign(pamps_req *req)
+static int org_unassign(pamps_req *req)
 {
     return change_membership(req, 0);
 }
+
+/* departments and positions: one row set, told apart by the rows' data */
+#define ORG_ROUTES(path, kind, one, many) \
+    { "GET", path, 0, org_list, kind, .tag = "organization", .summary = "List " many, \
+      .query = "limit offset", .status = HTTP_OK, .response = "OrgPage" }, \
+    { "POST", path, JSON | ADMIN, org_create, kind, .tag = "organization", \
+      .summary = "Create a " one " (admin)", .body = &create_body, \
+      .status = HTTP_CREATED, .response = "Org", .errors = { HTTP_CONFLICT } }, \
+    { "GET", path "/{id}", 0, org_get, kind, .tag = "organization", .summary = "A " one, \
+      .status = HTTP_OK, .response = "Org" }, \
+    { "PATCH", path "/{id}", JSON | ADMIN, org_patch, kind, .tag = "organization", \
+      .summary = "Change a " one " (admin)", .body = &update_body, \
+      .status = HTTP_OK, .response = "Org", .errors = { HTTP_CONFLICT } }, \
+    { "DELETE", path "/{id}", ADMIN, org_delete, kind, .tag = "organization", \
+      .summary = "Delete a " one " (admin)", .status = HTTP_NO_CONTENT }, \
+    { "GET", path "/{id}/members", 0, org_members, kind, .tag = "organization", \
+      .summary = "Members of a " one, .query = "limit offset", \
+      .status = HTTP_OK, .response = "UserPage" }, \
+    { "GET", "/users/{username}" path, 0, org_of_user, kind, .tag = "organization", \
+      .summary = "A user's " many, .query = "limit offset", \
+      .status = HTTP_OK, .response = "OrgPage" }, \
+    { "PUT", "/users/{username}" path "/{id}", ADMIN, org_assign, kind, \
+      .tag = "organization", .summary = "Assign a user to a " one " (admin)", \
+      .status = HTTP_NO_CONTENT }, \
+    { "DELETE", "/users/{username}" path "/{id}", ADMIN, org_unassign, kind, \
+      .tag = "organization", .summary = "Unassign a user from a " one " (admin)", \
+      .status = HTTP_NO_CONTENT }
+
+static const pamps_route routes[] = {
+    ORG_ROUTES("/departments", &departments, "department", "departments"),
+    ORG_ROUTES("/positions", &positions, "position", "positions"),
+};
+
+const pamps_route_set pamps_org_routes = PAMPS_ROUTE_SET(routes);

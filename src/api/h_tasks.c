@@ -24,19 +24,25 @@ static const struct {
     { "title",       PAMPS_SQL_TASK_LIST_TITLE_ASC },
 };
 
-/* title/description/done with the given required flags; nonzero when a
- * 422 has been sent */
-static int read_task(pamps_req *req, unsigned title_flags, unsigned done_flags,
-                     pamps_field_value *v)
-{
-    const pamps_field_spec specs[NFIELDS] = {
-        PAMPS_SPEC_TASK_TITLE(title_flags),
-        PAMPS_SPEC_TASK_DESCRIPTION(0),
-        PAMPS_SPEC_TASK_DONE(done_flags),
-    };
-
-    return pamps_read_fields(req, specs, NFIELDS, v);
-}
+/* title, description, done (F_*): what each write requires */
+static const pamps_field_spec create_fields[NFIELDS] = {
+    PAMPS_SPEC_TASK_TITLE(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_TASK_DESCRIPTION(0),
+    PAMPS_SPEC_TASK_DONE(0),
+};
+static const pamps_field_spec replace_fields[NFIELDS] = {
+    PAMPS_SPEC_TASK_TITLE(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_TASK_DESCRIPTION(0),
+    PAMPS_SPEC_TASK_DONE(PAMPS_F_REQUIRED),
+};
+static const pamps_field_spec update_fields[NFIELDS] = {
+    PAMPS_SPEC_TASK_TITLE(0),
+    PAMPS_SPEC_TASK_DESCRIPTION(0),
+    PAMPS_SPEC_TASK_DONE(0),
+};
+static const pamps_body create_body = PAMPS_BODY("TaskCreate", create_fields);
+static const pamps_body replace_body = PAMPS_BODY("TaskReplace", replace_fields);
+static const pamps_body update_body = PAMPS_BODY("TaskUpdate", update_fields);
 
 static const char *bool_text(int b)
 {
@@ -59,7 +65,7 @@ static int send_task_or_404(pamps_req *req, int status, pamps_db_status st,
     return pamps_send_json(req, status, pamps_view_task(&rows->rows[0]));
 }
 
-int pamps_h_tasks_list(pamps_req *req)
+static int tasks_list(pamps_req *req)
 {
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
@@ -103,14 +109,14 @@ int pamps_h_tasks_list(pamps_req *req)
                                              pattern, pattern));
 }
 
-int pamps_h_tasks_create(pamps_req *req)
+static int tasks_create(pamps_req *req)
 {
     pamps_field_value v[NFIELDS];
     const char *now = pamps_now_text(req->r->pool);
     pamps_rows rows;
     pamps_db_status st;
 
-    if (read_task(req, PAMPS_F_REQUIRED, 0, v)) {
+    if (pamps_read_fields(req, &create_body, v)) {
         return OK;
     }
     st = pamps_db_select(req, PAMPS_SQL_TASK_INSERT, &rows,
@@ -120,7 +126,7 @@ int pamps_h_tasks_create(pamps_req *req)
     return send_task_or_404(req, HTTP_CREATED, st, &rows);
 }
 
-int pamps_h_tasks_get(pamps_req *req)
+static int tasks_get(pamps_req *req)
 {
     pamps_rows rows;
     pamps_db_status st = pamps_db_select(req, PAMPS_SQL_TASK_GET, &rows,
@@ -133,12 +139,11 @@ int pamps_h_tasks_get(pamps_req *req)
 static int update_task(pamps_req *req, int replace)
 {
     pamps_field_value v[NFIELDS];
-    unsigned required = replace ? PAMPS_F_REQUIRED : 0;
     const char *description;
     pamps_rows rows;
     pamps_db_status st;
 
-    if (read_task(req, required, required, v)) {
+    if (pamps_read_fields(req, replace ? &replace_body : &update_body, v)) {
         return OK;
     }
     description = v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "";
@@ -151,17 +156,17 @@ static int update_task(pamps_req *req, int replace)
     return send_task_or_404(req, HTTP_OK, st, &rows);
 }
 
-int pamps_h_tasks_put(pamps_req *req)
+static int tasks_put(pamps_req *req)
 {
     return update_task(req, 1);
 }
 
-int pamps_h_tasks_patch(pamps_req *req)
+static int tasks_patch(pamps_req *req)
 {
     return update_task(req, 0);
 }
 
-int pamps_h_tasks_delete(pamps_req *req)
+static int tasks_delete(pamps_req *req)
 {
     int affected = 0;
     pamps_db_status st = pamps_db_exec(req, PAMPS_SQL_TASK_DELETE, &affected,
@@ -175,3 +180,23 @@ int pamps_h_tasks_delete(pamps_req *req)
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/tasks", 0, tasks_list, NULL, .tag = "tasks", .summary = "Your tasks",
+      .query = "limit offset done q sort", .status = HTTP_OK, .response = "TaskPage" },
+    { "POST", "/tasks", JSON, tasks_create, NULL, .tag = "tasks", .summary = "Create a task",
+      .body = &create_body, .status = HTTP_CREATED, .response = "Task" },
+    { "GET", "/tasks/{id}", 0, tasks_get, NULL, .tag = "tasks", .summary = "A task of yours",
+      .description = "Another user's task is not found.",
+      .status = HTTP_OK, .response = "Task" },
+    { "PUT", "/tasks/{id}", JSON, tasks_put, NULL, .tag = "tasks", .summary = "Replace a task",
+      .description = "A missing description becomes \"\".",
+      .body = &replace_body, .status = HTTP_OK, .response = "Task" },
+    { "PATCH", "/tasks/{id}", JSON, tasks_patch, NULL, .tag = "tasks",
+      .summary = "Change some fields of a task", .body = &update_body,
+      .status = HTTP_OK, .response = "Task" },
+    { "DELETE", "/tasks/{id}", 0, tasks_delete, NULL, .tag = "tasks",
+      .summary = "Delete a task", .status = HTTP_NO_CONTENT },
+};
+
+const pamps_route_set pamps_task_routes = PAMPS_ROUTE_SET(routes);

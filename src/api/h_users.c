@@ -11,7 +11,7 @@
 #include "pamps_rules.h"
 #include "pamps_sql.h"
 
-int pamps_h_users_list(pamps_req *req)
+static int users_list(pamps_req *req)
 {
     const char *q = apr_table_get(pamps_query_args(req), "q");
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
@@ -24,7 +24,7 @@ int pamps_h_users_list(pamps_req *req)
                                 PAMPS_ARGS(pattern, pattern));
 }
 
-int pamps_h_users_profile(pamps_req *req)
+static int users_profile(pamps_req *req)
 {
     pamps_rows rows;
     pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_PROFILE, &rows,
@@ -44,7 +44,7 @@ int pamps_h_users_profile(pamps_req *req)
     return pamps_send_json(req, HTTP_OK, profile);
 }
 
-int pamps_h_users_posts(pamps_req *req)
+static int users_posts(pamps_req *req)
 {
     pamps_page page;
     const char *id;
@@ -69,12 +69,12 @@ static int send_graph(pamps_req *req, int list_stmt, int count_stmt)
     return pamps_send_user_page(req, &page, list_stmt, count_stmt, PAMPS_ARGS(id));
 }
 
-int pamps_h_users_followers(pamps_req *req)
+static int users_followers(pamps_req *req)
 {
     return send_graph(req, PAMPS_SQL_FOLLOWERS_LIST, PAMPS_SQL_FOLLOWERS_COUNT);
 }
 
-int pamps_h_users_following(pamps_req *req)
+static int users_following(pamps_req *req)
 {
     return send_graph(req, PAMPS_SQL_FOLLOWING_LIST, PAMPS_SQL_FOLLOWING_COUNT);
 }
@@ -106,26 +106,28 @@ static int change_follow(pamps_req *req, int stmt)
     return pamps_send_no_content(req);
 }
 
-int pamps_h_users_follow(pamps_req *req)
+static int users_follow(pamps_req *req)
 {
     return change_follow(req, PAMPS_SQL_FOLLOW_INSERT);
 }
 
-int pamps_h_users_unfollow(pamps_req *req)
+static int users_unfollow(pamps_req *req)
 {
     return change_follow(req, PAMPS_SQL_FOLLOW_DELETE);
 }
 
-int pamps_h_users_set_role(pamps_req *req)
+static const pamps_field_spec role_fields[] = {
+    PAMPS_SPEC_ROLE(PAMPS_F_REQUIRED),
+};
+static const pamps_body role_body = PAMPS_BODY("RoleChange", role_fields);
+
+static int users_set_role(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        PAMPS_SPEC_ROLE(PAMPS_F_REQUIRED),
-    };
     pamps_field_value v[1];
     const char *id;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, specs, 1, v)) {
+    if (pamps_read_fields(req, &role_body, v)) {
         return OK;
     }
     if (!(id = pamps_path_user_id(req))) {
@@ -139,7 +141,7 @@ int pamps_h_users_set_role(pamps_req *req)
     return pamps_send_own_view(req, HTTP_OK, id);
 }
 
-int pamps_h_users_delete(pamps_req *req)
+static int users_delete(pamps_req *req)
 {
     const char *id = pamps_path_user_id(req);
     pamps_db_status st;
@@ -152,3 +154,31 @@ int pamps_h_users_delete(pamps_req *req)
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/users", 0, users_list, NULL, .tag = "users", .summary = "List users",
+      .query = "limit offset q", .status = HTTP_OK, .response = "UserPage" },
+    { "GET", "/users/{username}", 0, users_profile, NULL, .tag = "users",
+      .summary = "A user's profile", .status = HTTP_OK, .response = "Profile" },
+    { "PATCH", "/users/{username}", JSON | ADMIN, users_set_role, NULL, .tag = "admin",
+      .summary = "Change a user's role (admin)", .body = &role_body,
+      .status = HTTP_OK, .response = "OwnUser" },
+    { "DELETE", "/users/{username}", ADMIN, users_delete, NULL, .tag = "admin",
+      .summary = "Delete a user (admin)", .status = HTTP_NO_CONTENT },
+    { "GET", "/users/{username}/posts", 0, users_posts, NULL, .tag = "posts",
+      .summary = "A user's posts", .query = "limit before",
+      .status = HTTP_OK, .response = "Feed" },
+    { "GET", "/users/{username}/followers", 0, users_followers, NULL, .tag = "users",
+      .summary = "Who follows the user", .query = "limit offset",
+      .status = HTTP_OK, .response = "UserPage" },
+    { "GET", "/users/{username}/following", 0, users_following, NULL, .tag = "users",
+      .summary = "Whom the user follows", .query = "limit offset",
+      .status = HTTP_OK, .response = "UserPage" },
+    { "POST", "/users/{username}/follow", 0, users_follow, NULL, .tag = "users",
+      .summary = "Follow a user", .description = "Following yourself is 422.",
+      .status = HTTP_NO_CONTENT, .errors = { HTTP_UNPROCESSABLE_ENTITY } },
+    { "DELETE", "/users/{username}/follow", 0, users_unfollow, NULL, .tag = "users",
+      .summary = "Unfollow a user", .status = HTTP_NO_CONTENT },
+};
+
+const pamps_route_set pamps_user_routes = PAMPS_ROUTE_SET(routes);

@@ -100,6 +100,24 @@ static int read_string(apr_pool_t *p, const pamps_field_spec *spec, json_t *v,
     return 0;
 }
 
+/* pydantic's PositiveInt */
+static int read_id(apr_pool_t *p, const pamps_field_spec *spec, json_t *v,
+                   pamps_field_value *out, json_t *errors)
+{
+    if (!json_is_integer(v)) {
+        pamps_json_add_error(errors, "body", spec->name, "int_type",
+                             "Input should be a valid integer");
+        return 1;
+    }
+    if (json_integer_value(v) < 1) {
+        pamps_json_add_error(errors, "body", spec->name, "greater_than",
+                             "Input should be greater than 0");
+        return 1;
+    }
+    out->str = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(v));
+    return 0;
+}
+
 int pamps_json_read_fields(apr_pool_t *p, json_t *body,
                            const pamps_field_spec *specs, size_t n,
                            pamps_field_value *values, json_t *errors)
@@ -133,6 +151,10 @@ int pamps_json_read_fields(apr_pool_t *p, json_t *body,
                 continue;
             }
             out->boolean = json_is_true(v);
+            continue;
+        }
+        if (spec->type == PAMPS_FIELD_ID) {
+            bad += read_id(p, spec, v, out, errors);
             continue;
         }
         bad += read_string(p, spec, v, out, errors);

@@ -1,5 +1,5 @@
 /* What several handlers do to an account: show its own view, delete it
- * with everything API.md says goes with it, and the profile field rules. */
+ * with everything API.md says goes with it. */
 #include <string.h>
 
 #include "apr_strings.h"
@@ -7,11 +7,8 @@
 
 #include "pamps_config.h"
 #include "pamps_account.h"
-#include "pamps_rules.h"
 #include "pamps_sql.h"
 #include "pamps_validate.h"
-
-const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS] = { PAMPS_SPECS_PROFILE };
 
 int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
 {

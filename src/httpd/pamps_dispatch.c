@@ -45,5 +45,5 @@ int pamps_dispatch(request_rec *r)
     if ((flags & PAMPS_ROUTE_ADMIN) && !req->user->is_admin) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Admin privileges required");
     }
-    return ((int (*)(pamps_req *))req->match.route->handler)(req);
+    return req->match.route->handler(req);
 }

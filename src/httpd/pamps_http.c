@@ -312,12 +312,12 @@ static int read_body(pamps_req *req, int accept_form)
     return OK;
 }
 
-int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,
-                      pamps_field_value *values)
+int pamps_read_fields(pamps_req *req, const pamps_body *body, pamps_field_value *values)
 {
     json_t *errors = json_array();
 
-    if (pamps_json_read_fields(req->r->pool, req->body, specs, n, values, errors)) {
+    if (pamps_json_read_fields(req->r->pool, req->body, body->fields, body->nfields, values,
+                               errors)) {
         pamps_send_422(req, errors);
         return -1;
     }
