@@ -63,8 +63,8 @@ static int register_account(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &register_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &register_body, v) != OK) {
+        return DONE;
     }
 
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
@@ -82,7 +82,7 @@ static int register_account(pamps_req *req)
         return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");
     }
     if (!(hash = pamps_account_hash(req, v[2].str))) {
-        return OK;
+        return DONE;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_INSERT, &rows,
                          PAMPS_ARGS(v[0].str, v[1].str, pamps_case_key(req, v[1].str), hash,
@@ -121,8 +121,8 @@ static int login(pamps_req *req)
     pamps_db_status st;
     int retry_after;
 
-    if (pamps_read_fields(req, &login_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &login_body, v) != OK) {
+        return DONE;
     }
 
     st = pamps_db_select(req, PAMPS_SQL_USER_LOGIN_LOOKUP, &rows,
@@ -165,26 +165,25 @@ static const pamps_field_spec refresh_fields[] = {
 };
 static const pamps_body refresh_body = PAMPS_BODY("RefreshToken", refresh_fields);
 
-/* Reads and verifies {"refresh_token"}; on failure the response is sent and
- * the return value is nonzero. */
+/* Reads and verifies {"refresh_token"}: OK, or DONE when the 422 or 401
+ * has been sent. */
 static int read_refresh_token(pamps_req *req, pamps_claims *claims)
 {
     pamps_field_value v[1];
     pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
     const char *why = NULL;
 
-    if (pamps_read_fields(req, &refresh_body, v)) {
-        return -1;
+    if (pamps_read_fields(req, &refresh_body, v) != OK) {
+        return DONE;
     }
     if (pamps_token_verify(req->r->pool, &keys, v[0].str, "refresh",
                            (long long)apr_time_sec(apr_time_now()), claims, &why)
         || !claims->fam) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, PAMPS_LOGNO(403)
                       "refresh token rejected: %s", why ? why : "no rotation chain");
-        pamps_send_401(req->r, "Invalid refresh token", 1);
-        return -1;
+        return pamps_send_401(req->r, "Invalid refresh token", 1);
     }
-    return 0;
+    return OK;
 }
 
 static int refresh(pamps_req *req)
@@ -197,16 +196,15 @@ static int refresh(pamps_req *req)
     json_t *pair;
     int revoked = 0;
 
-    if (read_refresh_token(req, &claims)) {
-        return OK;
+    if (read_refresh_token(req, &claims) != OK) {
+        return DONE;
     }
     sub = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub);
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows, PAMPS_ARGS(sub))) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     if (rows.nrows != 1 || pamps_col_int(&rows.rows[0], 3) != claims.ver) {
-        pamps_send_401(req->r, "Invalid refresh token", 1);
-        return OK;
+        return pamps_send_401(req->r, "Invalid refresh token", 1);
     }
     if ((st = pamps_db_begin(req)) != PAMPS_DB_OK
         || (st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE, &revoked,
@@ -222,8 +220,7 @@ static int refresh(pamps_req *req)
             || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
             return pamps_db_fail(req, st);
         }
-        pamps_send_401(req->r, "Refresh token has been revoked", 1);
-        return OK;
+        return pamps_send_401(req->r, "Refresh token has been revoked", 1);
     }
     pair = pamps_issue_token_pair(req, claims.sub, claims.ver, claims.fam, &st);
     if (!pair || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
@@ -238,8 +235,8 @@ static int logout(pamps_req *req)
     pamps_claims claims;
     pamps_db_status st;
 
-    if (read_refresh_token(req, &claims)) {
-        return OK;
+    if (read_refresh_token(req, &claims) != OK) {
+        return DONE;
     }
     if (claims.sub != req->user->id) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "That refresh token belongs to another user");

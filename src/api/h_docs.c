@@ -105,7 +105,7 @@ static int docs(pamps_req *req)
     if (!r->header_only) {
         ap_rwrite(docs_page, sizeof(docs_page) - 1, r);
     }
-    return OK;
+    return DONE;
 }
 
 static const pamps_route routes[] = {

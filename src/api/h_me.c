@@ -31,8 +31,8 @@ static int me_patch(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &profile_body, prof)) {
-        return OK;
+    if (pamps_read_fields(req, &profile_body, prof) != OK) {
+        return DONE;
     }
     if (email[0].present) {
         st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_EMAIL, &rows,
@@ -83,8 +83,8 @@ static int me_password(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &password_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &password_body, v) != OK) {
+        return DONE;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_PASSWORD_HASH, &rows,
                          PAMPS_ARGS(req->user->id_text));
@@ -95,7 +95,7 @@ static int me_password(pamps_req *req)
         return pamps_send_error(req, HTTP_FORBIDDEN, "Current password is incorrect");
     }
     if (!(hash = pamps_account_hash(req, v[1].str))) {
-        return OK;
+        return DONE;
     }
     /* the version bump ends every token issued before; refresh rows go too */
     if ((st = pamps_db_begin(req)) != PAMPS_DB_OK

@@ -7,6 +7,7 @@
 
 #include "pamps_api.h"
 #include "pamps_account.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
 #include "pamps_sql.h"
 #include "pamps_rules.h"
@@ -34,10 +35,14 @@ static const org_kind *kind_of(pamps_req *req)
     return req->match.route->data;
 }
 
+static const char *not_found_text(pamps_req *req, const org_kind *k)
+{
+    return apr_pstrcat(req->r->pool, k->noun, " not found", NULL);
+}
+
 static int not_found(pamps_req *req, const org_kind *k)
 {
-    return pamps_send_error(req, HTTP_NOT_FOUND,
-                            apr_pstrcat(req->r->pool, k->noun, " not found", NULL));
+    return pamps_send_error(req, HTTP_NOT_FOUND, not_found_text(req, k));
 }
 
 static int conflict(pamps_req *req, const org_kind *k)
@@ -46,38 +51,24 @@ static int conflict(pamps_req *req, const org_kind *k)
                             apr_pstrcat(req->r->pool, k->noun, " name already exists", NULL));
 }
 
-/* 1 when the item {id} exists; 0 when a 404 or failure has been sent */
-static int exists(pamps_req *req, const org_kind *k, const char *id)
+/* The item {id} in *row (or only whether it exists, row NULL): OK, or DONE
+ * when a 404 or failure has been sent */
+static int fetch_item(pamps_req *req, const org_kind *k, const char *id, pamps_row *row)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, k->get, &rows, PAMPS_ARGS(id));
-
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return 0;
-    }
-    if (rows.nrows != 1) {
-        not_found(req, k);
-        return 0;
-    }
-    return 1;
+    return pamps_fetch_one(req, k->get, not_found_text(req, k), row, PAMPS_ARGS(id));
 }
 
 static int send_item(pamps_req *req, const org_kind *k, int status, const char *id)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, k->get, &rows, PAMPS_ARGS(id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return not_found(req, k);
+    if (fetch_item(req, k, id, &row) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_org(&rows.rows[0]), "%s/%s", k->path, id);
+        return pamps_send_created(req, pamps_view_org(&row), "%s/%s", k->path, id);
     }
-    return pamps_send_json(req, status, pamps_view_org(&rows.rows[0]));
+    return pamps_send_json(req, status, pamps_view_org(&row));
 }
 
 static const pamps_field_spec create_fields[] = {
@@ -96,8 +87,8 @@ static int org_list(pamps_req *req)
     const org_kind *k = kind_of(req);
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK) {
+        return DONE;
     }
     return pamps_send_offset_page(req, &page, k->list, k->count, pamps_view_org, PAMPS_NOARGS);
 }
@@ -113,8 +104,8 @@ static int org_members(pamps_req *req)
     const char *id = req->match.params[0];
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !exists(req, k, id)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || fetch_item(req, k, id, NULL) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, k->members_list, k->members_count, PAMPS_ARGS(id));
 }
@@ -126,8 +117,8 @@ static int org_create(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &create_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &create_body, v) != OK) {
+        return DONE;
     }
     st = pamps_db_select(req, k->insert, &rows,
                          PAMPS_ARGS(v[0].str, pamps_case_key(req, v[0].str), v[1].str,
@@ -149,8 +140,8 @@ static int org_patch(pamps_req *req)
     pamps_db_status st;
     int affected = 0;
 
-    if (pamps_read_fields(req, &update_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &update_body, v) != OK) {
+        return DONE;
     }
     st = pamps_db_exec(req, k->update, &affected,
                        PAMPS_ARGS(v[0].present ? "1" : "0", v[0].str,
@@ -191,8 +182,8 @@ static int org_of_user(pamps_req *req)
     const char *user;
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !(user = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || pamps_path_user_id(req, &user) != OK) {
+        return DONE;
     }
     return pamps_send_offset_page(req, &page, k->of_user_list, k->of_user_count,
                                   pamps_view_org, PAMPS_ARGS(user));
@@ -204,8 +195,8 @@ static int change_membership(pamps_req *req, int assign)
     const char *user, *id = req->match.params[1];
     pamps_db_status st;
 
-    if (!(user = pamps_path_user_id(req)) || !exists(req, k, id)) {
-        return OK;
+    if (pamps_path_user_id(req, &user) != OK || fetch_item(req, k, id, NULL) != OK) {
+        return DONE;
     }
     st = assign ? pamps_db_exec(req, k->assign, NULL,
                                 PAMPS_ARGS(id, user, pamps_now_text(req->r->pool)))

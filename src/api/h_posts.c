@@ -6,6 +6,7 @@
 #include "http_protocol.h"
 
 #include "pamps_api.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
 #include "pamps_rules.h"
 #include "pamps_sql.h"
@@ -18,40 +19,34 @@ static const pamps_field_spec post_fields[] = {
 static const pamps_body create_body = PAMPS_BODY("PostCreate", post_fields);
 static const pamps_body update_body = { "PostUpdate", post_fields, 1 };
 
+#define NOT_FOUND "Post not found"
+
 /* Sends the post {id} as the caller sees it, or 404. */
 static int send_post(pamps_req *req, int status, const char *id)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_POST_GET, &rows,
-                                         PAMPS_ARGS(req->user->id_text, id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "Post not found");
+    if (pamps_fetch_one(req, PAMPS_SQL_POST_GET, NOT_FOUND, &row,
+                        PAMPS_ARGS(req->user->id_text, id)) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_post(&rows.rows[0]), "/posts/%s", id);
+        return pamps_send_created(req, pamps_view_post(&row), "/posts/%s", id);
     }
-    return pamps_send_json(req, status, pamps_view_post(&rows.rows[0]));
+    return pamps_send_json(req, status, pamps_view_post(&row));
 }
 
-/* The author id of post {id}; NULL when a 404 (or a failure) was sent. */
-static const char *post_owner(pamps_req *req, const char *id)
+/* The author id of post {id} in *owner: OK, or DONE when a 404 (or a
+ * failure) was sent. */
+static int post_owner(pamps_req *req, const char *id, const char **owner)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_POST_OWNER, &rows, PAMPS_ARGS(id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return NULL;
+    if (pamps_fetch_one(req, PAMPS_SQL_POST_OWNER, NOT_FOUND, &row, PAMPS_ARGS(id)) != OK) {
+        return DONE;
     }
-    if (rows.nrows != 1) {
-        pamps_send_error(req, HTTP_NOT_FOUND, "Post not found");
-        return NULL;
-    }
-    return rows.rows[0].col[0];
+    *owner = row.col[0];
+    return OK;
 }
 
 static int posts_create(pamps_req *req)
@@ -61,8 +56,8 @@ static int posts_create(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &create_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &create_body, v) != OK) {
+        return DONE;
     }
     if ((parent = v[1].str) != NULL) {
         if ((st = pamps_db_select(req, PAMPS_SQL_POST_OWNER, &rows, PAMPS_ARGS(parent)))
@@ -88,8 +83,8 @@ static int posts_feed(pamps_req *req)
 {
     pamps_page page;
 
-    if (pamps_read_feed_page(req, &page)) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK) {
+        return DONE;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_ALL,
                            PAMPS_ARGS(req->user->id_text, page.before_text, page.fetch_text));
@@ -100,8 +95,8 @@ static int posts_timeline(pamps_req *req)
     const char *me = req->user->id_text;
     pamps_page page;
 
-    if (pamps_read_feed_page(req, &page)) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK) {
+        return DONE;
     }
     /* each author contributes at most limit + 1 posts: the bound is the
      * one at offset limit (see FEED_TIMELINE) */
@@ -117,11 +112,11 @@ static int posts_get(pamps_req *req)
 
 static int posts_replies(pamps_req *req)
 {
-    const char *id = req->match.params[0];
+    const char *id = req->match.params[0], *owner;
     pamps_page page;
 
-    if (pamps_read_feed_page(req, &page) || !post_owner(req, id)) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK || post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_REPLIES,
                            PAMPS_ARGS(req->user->id_text, id, page.before_text,
@@ -134,11 +129,11 @@ static int posts_patch(pamps_req *req)
     pamps_field_value v[1];
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &update_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &update_body, v) != OK) {
+        return DONE;
     }
-    if (!(owner = post_owner(req, id))) {
-        return OK;
+    if (post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     if (strcmp(owner, req->user->id_text) != 0) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Only the author can edit this post");
@@ -156,8 +151,8 @@ static int posts_delete(pamps_req *req)
     const char *id = req->match.params[0], *owner;
     pamps_db_status st;
 
-    if (!(owner = post_owner(req, id))) {
-        return OK;
+    if (post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     if (strcmp(owner, req->user->id_text) != 0 && !req->user->is_admin) {
         return pamps_send_error(req, HTTP_FORBIDDEN,
@@ -179,11 +174,11 @@ static int posts_delete(pamps_req *req)
 
 static int change_like(pamps_req *req, int stmt)
 {
-    const char *id = req->match.params[0];
+    const char *id = req->match.params[0], *owner;
     pamps_db_status st;
 
-    if (!post_owner(req, id)) {
-        return OK;
+    if (post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     if (stmt == PAMPS_SQL_LIKE_INSERT) {
         st = pamps_db_exec(req, stmt, NULL, PAMPS_ARGS(id, req->user->id_text,
@@ -210,11 +205,11 @@ static int posts_unlike(pamps_req *req)
 
 static int posts_likes(pamps_req *req)
 {
-    const char *id = req->match.params[0];
+    const char *id = req->match.params[0], *owner;
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !post_owner(req, id)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, PAMPS_SQL_LIKERS_LIST, PAMPS_SQL_LIKERS_COUNT,
                                 PAMPS_ARGS(id));

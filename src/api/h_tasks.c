@@ -6,6 +6,7 @@
 #include "http_protocol.h"
 
 #include "pamps_api.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
 #include "pamps_rules.h"
 #include "pamps_sql.h"
@@ -49,20 +50,20 @@ static const char *bool_text(int b)
     return b ? "1" : "0";
 }
 
-static int send_task_or_404(pamps_req *req, int status, pamps_db_status st,
-                            pamps_rows *rows)
+#define NOT_FOUND "Task not found"
+
+/* Sends the task stmt returns (a SELECT, or a write RETURNING it), or 404. */
+static int send_task(pamps_req *req, int status, int stmt, int nargs, const char *const *args)
 {
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows->nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "Task not found");
+    pamps_row row;
+
+    if (pamps_fetch_one(req, stmt, NOT_FOUND, &row, nargs, args) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_task(&rows->rows[0]), "/tasks/%s",
-                                  rows->rows[0].col[0]);
+        return pamps_send_created(req, pamps_view_task(&row), "/tasks/%s", row.col[0]);
     }
-    return pamps_send_json(req, status, pamps_view_task(&rows->rows[0]));
+    return pamps_send_json(req, status, pamps_view_task(&row));
 }
 
 static int tasks_list(pamps_req *req)
@@ -113,26 +114,20 @@ static int tasks_create(pamps_req *req)
 {
     pamps_field_value v[NFIELDS];
     const char *now = pamps_now_text(req->r->pool);
-    pamps_rows rows;
-    pamps_db_status st;
 
-    if (pamps_read_fields(req, &create_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &create_body, v) != OK) {
+        return DONE;
     }
-    st = pamps_db_select(req, PAMPS_SQL_TASK_INSERT, &rows,
+    return send_task(req, HTTP_CREATED, PAMPS_SQL_TASK_INSERT,
                          PAMPS_ARGS(req->user->id_text, v[F_TITLE].str,
                                     v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "",
                                     bool_text(v[F_DONE].boolean), now, now));
-    return send_task_or_404(req, HTTP_CREATED, st, &rows);
 }
 
 static int tasks_get(pamps_req *req)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_TASK_GET, &rows,
-                                         PAMPS_ARGS(req->match.params[0], req->user->id_text));
-
-    return send_task_or_404(req, HTTP_OK, st, &rows);
+    return send_task(req, HTTP_OK, PAMPS_SQL_TASK_GET,
+                     PAMPS_ARGS(req->match.params[0], req->user->id_text));
 }
 
 /* PUT replaces (a missing description becomes ""), PATCH changes what is sent. */
@@ -140,20 +135,17 @@ static int update_task(pamps_req *req, int replace)
 {
     pamps_field_value v[NFIELDS];
     const char *description;
-    pamps_rows rows;
-    pamps_db_status st;
 
-    if (pamps_read_fields(req, replace ? &replace_body : &update_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, replace ? &replace_body : &update_body, v) != OK) {
+        return DONE;
     }
     description = v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "";
-    st = pamps_db_select(req, PAMPS_SQL_TASK_UPDATE, &rows,
+    return send_task(req, HTTP_OK, PAMPS_SQL_TASK_UPDATE,
                          PAMPS_ARGS(bool_text(v[F_TITLE].present), v[F_TITLE].str,
                                     bool_text(replace || v[F_DESCRIPTION].present), description,
                                     bool_text(v[F_DONE].present), bool_text(v[F_DONE].boolean),
                                     pamps_now_text(req->r->pool), req->match.params[0],
                                     req->user->id_text));
-    return send_task_or_404(req, HTTP_OK, st, &rows);
 }
 
 static int tasks_put(pamps_req *req)
@@ -176,7 +168,7 @@ static int tasks_delete(pamps_req *req)
         return pamps_db_fail(req, st);
     }
     if (affected == 0) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "Task not found");
+        return pamps_send_error(req, HTTP_NOT_FOUND, NOT_FOUND);
     }
     return pamps_send_no_content(req);
 }

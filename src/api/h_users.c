@@ -7,6 +7,7 @@
 
 #include "pamps_api.h"
 #include "pamps_account.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
 #include "pamps_rules.h"
 #include "pamps_sql.h"
@@ -17,8 +18,8 @@ static int users_list(pamps_req *req)
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, PAMPS_SQL_USERS_LIST, PAMPS_SQL_USERS_COUNT,
                                 PAMPS_ARGS(pattern, pattern));
@@ -26,19 +27,15 @@ static int users_list(pamps_req *req)
 
 static int users_profile(pamps_req *req)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_PROFILE, &rows,
-                                         PAMPS_ARGS(req->match.params[0]));
+    pamps_row row;
     json_t *profile;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
+    if (pamps_fetch_one(req, PAMPS_SQL_USER_PROFILE, "User not found", &row,
+                        PAMPS_ARGS(req->match.params[0])) != OK) {
+        return DONE;
     }
     /* the profile is the own view without what only the owner may see */
-    profile = pamps_view_own_user(&rows.rows[0]);
+    profile = pamps_view_own_user(&row);
     json_object_del(profile, "email");
     json_object_del(profile, "role");
     return pamps_send_json(req, HTTP_OK, profile);
@@ -49,8 +46,8 @@ static int users_posts(pamps_req *req)
     pamps_page page;
     const char *id;
 
-    if (pamps_read_feed_page(req, &page) || !(id = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK || pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_USER,
                            PAMPS_ARGS(req->user->id_text, id, page.before_text,
@@ -63,8 +60,8 @@ static int send_graph(pamps_req *req, int list_stmt, int count_stmt)
     pamps_page page;
     const char *id;
 
-    if (pamps_read_offset_page(req, &page) || !(id = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, list_stmt, count_stmt, PAMPS_ARGS(id));
 }
@@ -81,11 +78,11 @@ static int users_following(pamps_req *req)
 
 static int change_follow(pamps_req *req, int stmt)
 {
-    const char *id = pamps_path_user_id(req);
+    const char *id;
     pamps_db_status st;
 
-    if (!id) {
-        return OK;
+    if (pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     if (stmt == PAMPS_SQL_FOLLOW_INSERT) {
         if (strcmp(id, req->user->id_text) == 0) {
@@ -127,11 +124,11 @@ static int users_set_role(pamps_req *req)
     const char *id;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, &role_body, v)) {
-        return OK;
+    if (pamps_read_fields(req, &role_body, v) != OK) {
+        return DONE;
     }
-    if (!(id = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     st = pamps_db_exec(req, PAMPS_SQL_USER_SET_ROLE, NULL,
                        PAMPS_ARGS(v[0].str, pamps_now_text(req->r->pool), id));
@@ -143,11 +140,11 @@ static int users_set_role(pamps_req *req)
 
 static int users_delete(pamps_req *req)
 {
-    const char *id = pamps_path_user_id(req);
+    const char *id;
     pamps_db_status st;
 
-    if (!id) {
-        return OK;
+    if (pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     if ((st = pamps_account_delete(req, id)) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
