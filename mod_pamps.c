@@ -51,7 +51,7 @@ static void register_hooks(apr_pool_t *p)
 {
     static const char *const after_dbd[] = { "mod_dbd.c", NULL };
     size_t nroutes;
-    const pamps_route *routes = pamps_api_routes(&nroutes);
+    const pamps_route *routes = pamps_api_routes(p, &nroutes);
 
     pamps_request_use_routes(routes, nroutes);
 

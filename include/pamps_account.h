@@ -5,12 +5,8 @@
 #include "pamps_db.h"
 #include "pamps_http.h"
 
-/* name, bio, avatar: optional, null clears */
-#define PAMPS_PROFILE_NFIELDS 3
-extern const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS];
-
 /* Sends the user's own view (with counts) with the given status; 201 adds
- * a Location header. */
+ * a Location header. DONE, as every sender. */
 int pamps_send_own_view(pamps_req *req, int status, const char *user_id);
 
 /* Deletes the account in one transaction: tasks, likes, follows,
@@ -28,9 +24,9 @@ json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
  * been sent. */
 const char *pamps_account_hash(pamps_req *req, const char *password);
 
-/* The id of the user {username} named first in the path; NULL when a 404
- * (or a failure) has been sent. */
-const char *pamps_path_user_id(pamps_req *req);
+/* The id of the user {username} named first in the path, in *id: OK, or
+ * DONE when a 404 (or a failure) has been sent. */
+int pamps_path_user_id(pamps_req *req, const char **id);
 
 /* What emails and department/position names are unique by: the text
  * folded to lower case (pamps_fold_case), in the request's pool; NULL for

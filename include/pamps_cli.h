@@ -98,8 +98,8 @@ void pamps_cli_rollback(pamps_cli_db *db);
 int pamps_cli_argon2_cost(const char *text, pamps_argon2_cost *cost);
 
 /* One line from stdin (from_stdin), or typed twice at a terminal without
- * echo; never from argv. Checks the API's rules (8..128 characters of
- * UTF-8). Prints the error and returns non-zero on failure. */
+ * echo; never from argv. Checks the API's rule (PAMPS_PASSWORD_MIN..MAX
+ * characters of UTF-8). Prints the error and returns non-zero on failure. */
 int pamps_cli_read_password(apr_pool_t *p, const char *username, int from_stdin,
                             const char **password);
 

@@ -9,10 +9,12 @@
 /* Sets req->body to the request's JSON object (or form fields) and returns
  * OK, or sends the 413/415/400 and returns DONE. */
 int pamps_read_body(pamps_req *req, int accept_form);
-/* Reads the body's fields by specs; nonzero when a 422 has been sent. */
-int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,
-                      pamps_field_value *values);
+/* Reads the body's fields (values[i] for body->fields[i]): OK, or DONE
+ * when a 422 has been sent. */
+int pamps_read_fields(pamps_req *req, const pamps_body *body, pamps_field_value *values);
 
+/* Each sends a whole response and returns DONE: "the response is written",
+ * which the dispatcher turns into httpd's OK. */
 int pamps_send_json(pamps_req *req, int status, json_t *doc);
 int pamps_send_error(pamps_req *req, int status, const char *detail);
 int pamps_send_422(pamps_req *req, json_t *errors);

@@ -6,28 +6,38 @@
 #include <apr_pools.h>
 #include <jansson.h>
 
-typedef enum { PAMPS_FIELD_STRING, PAMPS_FIELD_BOOL } pamps_field_type;
+typedef enum {
+    PAMPS_FIELD_STRING,
+    PAMPS_FIELD_BOOL,
+    PAMPS_FIELD_ID                /* a positive integer, kept as its decimal text */
+} pamps_field_type;
 
 #define PAMPS_F_REQUIRED 0x1 /* absent is "missing" */
 #define PAMPS_F_NULLABLE 0x2 /* null is a value (clears), not a type error */
 #define PAMPS_F_TRIM     0x4 /* length is checked, and the value kept, trimmed */
 
-/* Extra rule for a string: returns NULL when fine, else sets *type and the
- * message to report. */
-typedef const char *(*pamps_field_check)(const char *value, const char **type);
+/* What a string must be beyond its length (pamps_rules.h has the API's),
+ * with the words the OpenAPI document says it in. */
+typedef struct {
+    /* NULL when value is fine, else the message to report, *type set */
+    const char *(*check)(const char *value, const char **type);
+    const char *pattern;          /* the check as a regular expression, or NULL */
+    const char *format;           /* "email", "uri", or NULL */
+    const char *const *values;    /* the only values allowed (NULL-ended), or NULL */
+} pamps_string_rule;
 
 typedef struct {
     const char *name;
     pamps_field_type type;
     unsigned flags;
-    size_t min_len, max_len;     /* code points, for strings */
-    pamps_field_check check;
+    size_t min_len, max_len;     /* code points, for strings; max 0: no limit */
+    const pamps_string_rule *rule;
 } pamps_field_spec;
 
 typedef struct {
     int present;                 /* the key was in the body */
     int is_null;                 /* ... with the value null */
-    const char *str;             /* string value (trimmed copy if F_TRIM) */
+    const char *str;             /* string value (trimmed copy if F_TRIM), or an id's text */
     int boolean;
 } pamps_field_value;
 

@@ -20,7 +20,7 @@ typedef struct {
 void pamps_page_params(pamps_req *req, apr_table_t *query, pamps_page *page, int feed,
                        json_t *errors);
 
-/* the same, alone; nonzero when a 422 has been sent */
+/* the same, alone: OK, or DONE when a 422 has been sent */
 int pamps_read_offset_page(pamps_req *req, pamps_page *page);
 int pamps_read_feed_page(pamps_req *req, pamps_page *page);
 

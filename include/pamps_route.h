@@ -1,8 +1,12 @@
-/* The routing table matcher: pure C, the table itself lives in pamps_routes.c. */
+/* The route row and its matcher: pure C. Each resource's rows live next to
+ * its handlers (src/api/h_*.c); a row carries all the OpenAPI document says
+ * of the operation, so the document is made from the rows alone. */
 #ifndef PAMPS_ROUTE_H
 #define PAMPS_ROUTE_H
 
 #include <stddef.h>
+
+#include "pamps_json.h"
 
 #define PAMPS_ROUTE_PUBLIC    0x01 /* no bearer token needed */
 #define PAMPS_ROUTE_JSON_BODY 0x02 /* reads a JSON object body */
@@ -12,12 +16,41 @@
 #define PAMPS_ROUTE_MAX_PARAMS 3
 #define PAMPS_ROUTE_MAX_PATH   2048
 
+/* The request record of the httpd layer: the core only hands it on. */
+struct pamps_req;
+typedef int (*pamps_handler)(struct pamps_req *req);
+
+/* A JSON object body: the fields the handler reads by, and the name of its
+ * schema in the document. */
+typedef struct {
+    const char *name;
+    const pamps_field_spec *fields;
+    size_t nfields;
+} pamps_body;
+#define PAMPS_BODY(name, fields) { name, fields, sizeof(fields) / sizeof((fields)[0]) }
+
+#define PAMPS_ROUTE_MAX_ERRORS 4
+
 typedef struct pamps_route {
     const char *method;
     const char *pattern;   /* "/tasks/{id}": {id} is a positive int64, {x} any segment */
     unsigned flags;
-    const void *handler;   /* opaque here */
+    pamps_handler handler;
     const void *data;      /* handed to the handler: what one handler serves */
+
+    /* what the document says of the operation */
+    const char *tag;
+    const char *summary;
+    const char *description;    /* a sentence more, or NULL */
+    const char *query;          /* query parameters, space separated: "limit offset q" */
+    const pamps_body *body;     /* read with PAMPS_ROUTE_JSON_BODY */
+    int status;                 /* on success */
+    const char *response;       /* the success body's schema, or a media type such as
+                                 * "text/html" (with a '/'), or NULL for none */
+    /* error statuses beyond those implied by the flags (401, 403 admin),
+     * a path parameter (404), a body (400, 413, 415, 422) or a query (422);
+     * 0 ends the list */
+    int errors[PAMPS_ROUTE_MAX_ERRORS];
 } pamps_route;
 
 typedef enum {

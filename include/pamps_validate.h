@@ -1,4 +1,5 @@
-/* Validation rules of API.md, in plain C so unit tests link them alone. */
+/* Text checks under the API's rules (pamps_rules.h states the rules), in
+ * plain C so unit tests link them alone. */
 #ifndef PAMPS_VALIDATE_H
 #define PAMPS_VALIDATE_H
 
@@ -11,8 +12,6 @@ size_t pamps_utf8_length(const char *s);
  * length (in bytes) to *len. */
 const char *pamps_trim(const char *s, size_t *len);
 
-int pamps_valid_username(const char *s);   /* 3..32 of [A-Za-z0-9_] */
-int pamps_valid_email(const char *s);      /* one @, local part, dotted domain, <= 254 */
 int pamps_valid_http_url(const char *s);   /* http:// or https:// with a host */
 
 /* Parses a positive signed 64-bit decimal id ("1".."9223372036854775807",
@@ -23,11 +22,5 @@ int pamps_parse_id(const char *s, long long *id);
  * bytes: the key of names unique "case-insensitively", the same on every
  * database (SQLite's lower() folds ASCII only). */
 void pamps_fold_case(const char *s, char *out);
-
-/* Field checks in the form pamps_json_read_fields takes: NULL when the
- * value is fine, else the message, with the error type in *type. */
-const char *pamps_check_username(const char *value, const char **type);
-const char *pamps_check_email(const char *value, const char **type);
-const char *pamps_check_http_url(const char *value, const char **type);
 
 #endif

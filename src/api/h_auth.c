@@ -8,7 +8,7 @@
 #include "pamps_account.h"
 #include "pamps_sql.h"
 #include "pamps_throttle.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
 #define BAD_LOGIN "Incorrect username or password"
 
@@ -46,27 +46,26 @@ json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
                      "expires_in", (json_int_t)access_ttl);
 }
 
-int pamps_h_register(pamps_req *req)
+static const pamps_field_spec register_fields[] = {
+    PAMPS_SPEC_USERNAME(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_EMAIL(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_PASSWORD("password", PAMPS_F_REQUIRED),
+    PAMPS_SPECS_PROFILE,
+};
+enum { REGISTER_PROFILE = 3, REGISTER_NFIELDS = REGISTER_PROFILE + PAMPS_SPECS_PROFILE_N };
+static const pamps_body register_body = PAMPS_BODY("Register", register_fields);
+
+static int register_account(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 32, pamps_check_username },
-        { "email",    PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 254, pamps_check_email },
-        { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 8, 128, NULL },
-    };
-    pamps_field_value v[3], prof[PAMPS_PROFILE_NFIELDS];
+    pamps_field_value v[REGISTER_NFIELDS], *prof = v + REGISTER_PROFILE;
     apr_pool_t *p = req->r->pool;
-    json_t *errors = json_array();
     const char *now = pamps_now_text(p), *hash;
     pamps_rows rows;
     pamps_db_status st;
-    int bad = pamps_json_read_fields(p, req->body, specs, 3, v, errors);
 
-    bad += pamps_json_read_fields(p, req->body, pamps_profile_fields,
-                                  PAMPS_PROFILE_NFIELDS, prof, errors);
-    if (bad) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, &register_body, v) != OK) {
+        return DONE;
     }
-    json_decref(errors);
 
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
                               PAMPS_ARGS(v[0].str))) != PAMPS_DB_OK) {
@@ -83,7 +82,7 @@ int pamps_h_register(pamps_req *req)
         return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");
     }
     if (!(hash = pamps_account_hash(req, v[2].str))) {
-        return OK;
+        return DONE;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_INSERT, &rows,
                          PAMPS_ARGS(v[0].str, v[1].str, pamps_case_key(req, v[1].str), hash,
@@ -103,12 +102,16 @@ static int bad_credentials(pamps_req *req)
     return pamps_send_error(req, HTTP_UNAUTHORIZED, BAD_LOGIN);
 }
 
-int pamps_h_login(pamps_req *req)
+/* a username or an email; a password of a length no account has is only a
+ * wrong one (answered as such), up to a cap that keeps argon2's input sane */
+static const pamps_field_spec login_fields[] = {
+    { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, PAMPS_EMAIL_MAX, NULL },
+    { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 1024, NULL },
+};
+static const pamps_body login_body = PAMPS_BODY("Login", login_fields);
+
+static int login(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 254, NULL },
-        { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 1024, NULL },
-    };
     pamps_field_value v[2];
     apr_pool_t *p = req->r->pool;
     json_t *pair;
@@ -118,8 +121,8 @@ int pamps_h_login(pamps_req *req)
     pamps_db_status st;
     int retry_after;
 
-    if (pamps_read_fields(req, specs, 2, v)) {
-        return OK;
+    if (pamps_read_fields(req, &login_body, v) != OK) {
+        return DONE;
     }
 
     st = pamps_db_select(req, PAMPS_SQL_USER_LOGIN_LOOKUP, &rows,
@@ -157,32 +160,33 @@ int pamps_h_login(pamps_req *req)
     return pamps_send_json(req, HTTP_OK, pair);
 }
 
-/* Reads and verifies {"refresh_token"}; on failure the response is sent and
- * the return value is nonzero. */
+static const pamps_field_spec refresh_fields[] = {
+    { "refresh_token", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 4096, NULL },
+};
+static const pamps_body refresh_body = PAMPS_BODY("RefreshToken", refresh_fields);
+
+/* Reads and verifies {"refresh_token"}: OK, or DONE when the 422 or 401
+ * has been sent. */
 static int read_refresh_token(pamps_req *req, pamps_claims *claims)
 {
-    static const pamps_field_spec specs[] = {
-        { "refresh_token", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 1, 4096, NULL },
-    };
     pamps_field_value v[1];
     pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
     const char *why = NULL;
 
-    if (pamps_read_fields(req, specs, 1, v)) {
-        return -1;
+    if (pamps_read_fields(req, &refresh_body, v) != OK) {
+        return DONE;
     }
     if (pamps_token_verify(req->r->pool, &keys, v[0].str, "refresh",
                            (long long)apr_time_sec(apr_time_now()), claims, &why)
         || !claims->fam) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, PAMPS_LOGNO(403)
                       "refresh token rejected: %s", why ? why : "no rotation chain");
-        pamps_send_401(req->r, "Invalid refresh token", 1);
-        return -1;
+        return pamps_send_401(req->r, "Invalid refresh token", 1);
     }
-    return 0;
+    return OK;
 }
 
-int pamps_h_refresh(pamps_req *req)
+static int refresh(pamps_req *req)
 {
     apr_pool_t *p = req->r->pool;
     const char *now = pamps_now_text(p), *sub;
@@ -192,16 +196,15 @@ int pamps_h_refresh(pamps_req *req)
     json_t *pair;
     int revoked = 0;
 
-    if (read_refresh_token(req, &claims)) {
-        return OK;
+    if (read_refresh_token(req, &claims) != OK) {
+        return DONE;
     }
     sub = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub);
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows, PAMPS_ARGS(sub))) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     if (rows.nrows != 1 || pamps_col_int(&rows.rows[0], 3) != claims.ver) {
-        pamps_send_401(req->r, "Invalid refresh token", 1);
-        return OK;
+        return pamps_send_401(req->r, "Invalid refresh token", 1);
     }
     if ((st = pamps_db_begin(req)) != PAMPS_DB_OK
         || (st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE, &revoked,
@@ -217,8 +220,7 @@ int pamps_h_refresh(pamps_req *req)
             || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
             return pamps_db_fail(req, st);
         }
-        pamps_send_401(req->r, "Refresh token has been revoked", 1);
-        return OK;
+        return pamps_send_401(req->r, "Refresh token has been revoked", 1);
     }
     pair = pamps_issue_token_pair(req, claims.sub, claims.ver, claims.fam, &st);
     if (!pair || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
@@ -228,13 +230,13 @@ int pamps_h_refresh(pamps_req *req)
     return pamps_send_json(req, HTTP_OK, pair);
 }
 
-int pamps_h_logout(pamps_req *req)
+static int logout(pamps_req *req)
 {
     pamps_claims claims;
     pamps_db_status st;
 
-    if (read_refresh_token(req, &claims)) {
-        return OK;
+    if (read_refresh_token(req, &claims) != OK) {
+        return DONE;
     }
     if (claims.sub != req->user->id) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "That refresh token belongs to another user");
@@ -246,3 +248,25 @@ int pamps_h_logout(pamps_req *req)
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "POST", "/auth/register", PUBLIC | JSON, register_account, NULL, .tag = "auth",
+      .summary = "Create an account", .body = &register_body,
+      .status = HTTP_CREATED, .response = "OwnUser", .errors = { HTTP_CONFLICT } },
+    { "POST", "/auth/login", PUBLIC | JSON | FORM, login, NULL, .tag = "auth",
+      .summary = "Log in (JSON or OAuth2 password form)",
+      .description = "username may also be the email. Repeated failures lock the"
+                     " account or the client address for a while (429, Retry-After).",
+      .body = &login_body, .status = HTTP_OK, .response = "TokenPair",
+      .errors = { HTTP_UNAUTHORIZED, HTTP_TOO_MANY_REQUESTS } },
+    { "POST", "/auth/refresh", PUBLIC | JSON, refresh, NULL, .tag = "auth",
+      .summary = "Rotate a refresh token for a new pair",
+      .description = "The token used is revoked; presenting it again revokes its whole chain.",
+      .body = &refresh_body, .status = HTTP_OK, .response = "TokenPair",
+      .errors = { HTTP_UNAUTHORIZED } },
+    { "POST", "/auth/logout", JSON, logout, NULL, .tag = "auth",
+      .summary = "Revoke a refresh token", .body = &refresh_body,
+      .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
+};
+
+const pamps_route_set pamps_auth_routes = PAMPS_ROUTE_SET(routes);

@@ -9,13 +9,16 @@
 #include "pamps_openapi.h"
 #include "pamps_request.h"
 
-int pamps_h_openapi(pamps_req *req)
+static int openapi(pamps_req *req)
 {
     size_t n;
     const pamps_route *routes = pamps_request_routes(&n);
+
     return pamps_send_json(req, HTTP_OK,
                            pamps_openapi_document(routes, n, PAMPS_VERSION,
-                                                  pamps_mount(req->r, req->dconf)));
+                                                  pamps_mount(req->r, req->dconf),
+                                                  pamps_conf_page_default(req->dconf),
+                                                  pamps_conf_page_max(req->dconf)));
 }
 
 static const char docs_page[] =
@@ -93,7 +96,7 @@ static const char docs_page[] =
 "  document.getElementById('info').textContent = 'Could not load openapi.json: ' + e);\n"
 "</script></body></html>\n";
 
-int pamps_h_docs(pamps_req *req)
+static int docs(pamps_req *req)
 {
     request_rec *r = req->r;
 
@@ -102,5 +105,14 @@ int pamps_h_docs(pamps_req *req)
     if (!r->header_only) {
         ap_rwrite(docs_page, sizeof(docs_page) - 1, r);
     }
-    return OK;
+    return DONE;
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/openapi.json", PUBLIC, openapi, NULL, .tag = "docs",
+      .summary = "This document", .status = HTTP_OK },
+    { "GET", "/docs", PUBLIC, docs, NULL, .tag = "docs",
+      .summary = "This document as a page", .status = HTTP_OK, .response = "text/html" },
+};
+
+const pamps_route_set pamps_docs_routes = PAMPS_ROUTE_SET(routes);

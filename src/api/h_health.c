@@ -3,7 +3,7 @@
 
 #include "pamps_api.h"
 
-int pamps_h_health(pamps_req *req)
+static int health(pamps_req *req)
 {
     int ok = pamps_db_ping(req);
 
@@ -14,3 +14,12 @@ int pamps_h_health(pamps_req *req)
                                      "environment", pamps_conf_environment(req->sconf),
                                      "database", ok ? "ok" : "unavailable"));
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/health", PUBLIC, health, NULL, .tag = "health",
+      .summary = "Service and database health",
+      .description = "503 when the database cannot be reached or cannot serve.",
+      .status = HTTP_OK, .response = "Health", .errors = { HTTP_SERVICE_UNAVAILABLE } },
+};
+
+const pamps_route_set pamps_health_routes = PAMPS_ROUTE_SET(routes);

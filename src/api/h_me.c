@@ -5,9 +5,9 @@
 #include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
-int pamps_h_me_get(pamps_req *req)
+static int me_get(pamps_req *req)
 {
     return pamps_send_own_view(req, HTTP_OK, req->user->id_text);
 }
@@ -18,24 +18,22 @@ static const char *sent(const pamps_field_value *v)
     return v->present ? "1" : "0";
 }
 
-int pamps_h_me_patch(pamps_req *req)
+static const pamps_field_spec profile_fields[] = {
+    PAMPS_SPECS_PROFILE,
+    PAMPS_SPEC_EMAIL(0),
+};
+static const pamps_body profile_body = PAMPS_BODY("ProfileUpdate", profile_fields);
+
+static int me_patch(pamps_req *req)
 {
-    static const pamps_field_spec email_spec[] = {
-        { "email", PAMPS_FIELD_STRING, 0, 3, 254, pamps_check_email },
-    };
-    pamps_field_value prof[PAMPS_PROFILE_NFIELDS], email[1];
+    pamps_field_value prof[PAMPS_SPECS_PROFILE_N + 1], *email = prof + PAMPS_SPECS_PROFILE_N;
     apr_pool_t *p = req->r->pool;
-    json_t *errors = json_array();
     pamps_rows rows;
     pamps_db_status st;
-    int bad = pamps_json_read_fields(p, req->body, pamps_profile_fields,
-                                     PAMPS_PROFILE_NFIELDS, prof, errors);
 
-    bad += pamps_json_read_fields(p, req->body, email_spec, 1, email, errors);
-    if (bad) {
-        return pamps_send_422(req, errors);
+    if (pamps_read_fields(req, &profile_body, prof) != OK) {
+        return DONE;
     }
-    json_decref(errors);
     if (email[0].present) {
         st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_EMAIL, &rows,
                              PAMPS_ARGS(pamps_case_key(req, email[0].str)));
@@ -60,7 +58,7 @@ int pamps_h_me_patch(pamps_req *req)
     return pamps_send_own_view(req, HTTP_OK, req->user->id_text);
 }
 
-int pamps_h_me_delete(pamps_req *req)
+static int me_delete(pamps_req *req)
 {
     pamps_db_status st = pamps_account_delete(req, req->user->id_text);
 
@@ -70,12 +68,14 @@ int pamps_h_me_delete(pamps_req *req)
     return pamps_send_no_content(req);
 }
 
-int pamps_h_me_password(pamps_req *req)
+static const pamps_field_spec password_fields[] = {
+    { "current_password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, NULL },
+    PAMPS_SPEC_PASSWORD("new_password", PAMPS_F_REQUIRED),
+};
+static const pamps_body password_body = PAMPS_BODY("PasswordChange", password_fields);
+
+static int me_password(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        { "current_password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, NULL },
-        { "new_password",     PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 8, 128, NULL },
-    };
     pamps_field_value v[2];
     apr_pool_t *p = req->r->pool;
     pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
@@ -83,8 +83,8 @@ int pamps_h_me_password(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, specs, 2, v)) {
-        return OK;
+    if (pamps_read_fields(req, &password_body, v) != OK) {
+        return DONE;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_PASSWORD_HASH, &rows,
                          PAMPS_ARGS(req->user->id_text));
@@ -95,7 +95,7 @@ int pamps_h_me_password(pamps_req *req)
         return pamps_send_error(req, HTTP_FORBIDDEN, "Current password is incorrect");
     }
     if (!(hash = pamps_account_hash(req, v[1].str))) {
-        return OK;
+        return DONE;
     }
     /* the version bump ends every token issued before; refresh rows go too */
     if ((st = pamps_db_begin(req)) != PAMPS_DB_OK
@@ -108,3 +108,22 @@ int pamps_h_me_password(pamps_req *req)
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/users/me", 0, me_get, NULL, .tag = "users",
+      .summary = "Your account, with counts", .status = HTTP_OK, .response = "OwnUser" },
+    { "PATCH", "/users/me", JSON, me_patch, NULL, .tag = "users",
+      .summary = "Change your profile or email", .body = &profile_body,
+      .status = HTTP_OK, .response = "OwnUser", .errors = { HTTP_CONFLICT } },
+    { "DELETE", "/users/me", 0, me_delete, NULL, .tag = "users",
+      .summary = "Delete your account",
+      .description = "Your tasks, likes, follows, memberships and posts go; others'"
+                     " replies to your posts stay, as top-level posts.",
+      .status = HTTP_NO_CONTENT },
+    { "PUT", "/users/me/password", JSON, me_password, NULL, .tag = "users",
+      .summary = "Change your password (ends older tokens)", .body = &password_body,
+      .status = HTTP_NO_CONTENT,
+      .errors = { HTTP_FORBIDDEN } },
+};
+
+const pamps_route_set pamps_me_routes = PAMPS_ROUTE_SET(routes);

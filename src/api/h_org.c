@@ -7,17 +7,18 @@
 
 #include "pamps_api.h"
 #include "pamps_account.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
 #include "pamps_sql.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
-struct pamps_org_kind {
+/* what a route's data names: the kind of item it serves */
+typedef struct {
     const char *noun;             /* for messages: "Department" */
     const char *path;             /* for Location: "/departments" */
     int list, count, get, insert, update, delete_members, delete_one;
     int members_list, members_count, of_user_list, of_user_count, assign, unassign;
-};
-typedef pamps_org_kind org_kind;
+} org_kind;
 
 #define ORG_KIND(K, noun, path) { noun, path, \
     PAMPS_SQL_##K##_LIST, PAMPS_SQL_##K##_COUNT, PAMPS_SQL_##K##_GET, \
@@ -26,18 +27,22 @@ typedef pamps_org_kind org_kind;
     PAMPS_SQL_##K##_OF_USER_LIST, PAMPS_SQL_##K##_OF_USER_COUNT, PAMPS_SQL_##K##_ASSIGN, \
     PAMPS_SQL_##K##_UNASSIGN }
 
-const pamps_org_kind pamps_departments = ORG_KIND(DEPT, "Department", "/departments");
-const pamps_org_kind pamps_positions = ORG_KIND(POS, "Position", "/positions");
+static const org_kind departments = ORG_KIND(DEPT, "Department", "/departments");
+static const org_kind positions = ORG_KIND(POS, "Position", "/positions");
 
 static const org_kind *kind_of(pamps_req *req)
 {
     return req->match.route->data;
 }
 
+static const char *not_found_text(pamps_req *req, const org_kind *k)
+{
+    return apr_pstrcat(req->r->pool, k->noun, " not found", NULL);
+}
+
 static int not_found(pamps_req *req, const org_kind *k)
 {
-    return pamps_send_error(req, HTTP_NOT_FOUND,
-                            apr_pstrcat(req->r->pool, k->noun, " not found", NULL));
+    return pamps_send_error(req, HTTP_NOT_FOUND, not_found_text(req, k));
 }
 
 static int conflict(pamps_req *req, const org_kind *k)
@@ -46,88 +51,74 @@ static int conflict(pamps_req *req, const org_kind *k)
                             apr_pstrcat(req->r->pool, k->noun, " name already exists", NULL));
 }
 
-/* 1 when the item {id} exists; 0 when a 404 or failure has been sent */
-static int exists(pamps_req *req, const org_kind *k, const char *id)
+/* The item {id} in *row (or only whether it exists, row NULL): OK, or DONE
+ * when a 404 or failure has been sent */
+static int fetch_item(pamps_req *req, const org_kind *k, const char *id, pamps_row *row)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, k->get, &rows, PAMPS_ARGS(id));
-
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return 0;
-    }
-    if (rows.nrows != 1) {
-        not_found(req, k);
-        return 0;
-    }
-    return 1;
+    return pamps_fetch_one(req, k->get, not_found_text(req, k), row, PAMPS_ARGS(id));
 }
 
 static int send_item(pamps_req *req, const org_kind *k, int status, const char *id)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, k->get, &rows, PAMPS_ARGS(id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return not_found(req, k);
+    if (fetch_item(req, k, id, &row) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_org(&rows.rows[0]), "%s/%s", k->path, id);
+        return pamps_send_created(req, pamps_view_org(&row), "%s/%s", k->path, id);
     }
-    return pamps_send_json(req, status, pamps_view_org(&rows.rows[0]));
+    return pamps_send_json(req, status, pamps_view_org(&row));
 }
 
-/* name 1..100 as given (not trimmed), description <= 1000 or null */
-static int read_item(pamps_req *req, unsigned name_flags, pamps_field_value v[2])
-{
-    const pamps_field_spec specs[2] = {
-        { "name", PAMPS_FIELD_STRING, name_flags, 1, 100, NULL },
-        { "description", PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 1000, NULL },
-    };
+static const pamps_field_spec create_fields[] = {
+    PAMPS_SPEC_ORG_NAME(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_ORG_DESCRIPTION(0),
+};
+static const pamps_field_spec update_fields[] = {
+    PAMPS_SPEC_ORG_NAME(0),
+    PAMPS_SPEC_ORG_DESCRIPTION(0),
+};
+static const pamps_body create_body = PAMPS_BODY("OrgCreate", create_fields);
+static const pamps_body update_body = PAMPS_BODY("OrgUpdate", update_fields);
 
-    return pamps_read_fields(req, specs, 2, v);
-}
-
-int pamps_h_org_list(pamps_req *req)
+static int org_list(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK) {
+        return DONE;
     }
     return pamps_send_offset_page(req, &page, k->list, k->count, pamps_view_org, PAMPS_NOARGS);
 }
 
-int pamps_h_org_get(pamps_req *req)
+static int org_get(pamps_req *req)
 {
     return send_item(req, kind_of(req), HTTP_OK, req->match.params[0]);
 }
 
-int pamps_h_org_members(pamps_req *req)
+static int org_members(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !exists(req, k, id)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || fetch_item(req, k, id, NULL) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, k->members_list, k->members_count, PAMPS_ARGS(id));
 }
 
-int pamps_h_org_create(pamps_req *req)
+static int org_create(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     pamps_field_value v[2];
     pamps_rows rows;
     pamps_db_status st;
 
-    if (read_item(req, PAMPS_F_REQUIRED, v)) {
-        return OK;
+    if (pamps_read_fields(req, &create_body, v) != OK) {
+        return DONE;
     }
     st = pamps_db_select(req, k->insert, &rows,
                          PAMPS_ARGS(v[0].str, pamps_case_key(req, v[0].str), v[1].str,
@@ -141,7 +132,7 @@ int pamps_h_org_create(pamps_req *req)
     return send_item(req, k, HTTP_CREATED, rows.rows[0].col[0]);
 }
 
-int pamps_h_org_patch(pamps_req *req)
+static int org_patch(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
@@ -149,8 +140,8 @@ int pamps_h_org_patch(pamps_req *req)
     pamps_db_status st;
     int affected = 0;
 
-    if (read_item(req, 0, v)) {
-        return OK;
+    if (pamps_read_fields(req, &update_body, v) != OK) {
+        return DONE;
     }
     st = pamps_db_exec(req, k->update, &affected,
                        PAMPS_ARGS(v[0].present ? "1" : "0", v[0].str,
@@ -168,7 +159,7 @@ int pamps_h_org_patch(pamps_req *req)
     return send_item(req, k, HTTP_OK, id);
 }
 
-int pamps_h_org_delete(pamps_req *req)
+static int org_delete(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *id = req->match.params[0];
@@ -185,14 +176,14 @@ int pamps_h_org_delete(pamps_req *req)
     return affected ? pamps_send_no_content(req) : not_found(req, k);
 }
 
-int pamps_h_org_of_user(pamps_req *req)
+static int org_of_user(pamps_req *req)
 {
     const org_kind *k = kind_of(req);
     const char *user;
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !(user = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || pamps_path_user_id(req, &user) != OK) {
+        return DONE;
     }
     return pamps_send_offset_page(req, &page, k->of_user_list, k->of_user_count,
                                   pamps_view_org, PAMPS_ARGS(user));
@@ -204,8 +195,8 @@ static int change_membership(pamps_req *req, int assign)
     const char *user, *id = req->match.params[1];
     pamps_db_status st;
 
-    if (!(user = pamps_path_user_id(req)) || !exists(req, k, id)) {
-        return OK;
+    if (pamps_path_user_id(req, &user) != OK || fetch_item(req, k, id, NULL) != OK) {
+        return DONE;
     }
     st = assign ? pamps_db_exec(req, k->assign, NULL,
                                 PAMPS_ARGS(id, user, pamps_now_text(req->r->pool)))
@@ -216,12 +207,46 @@ static int change_membership(pamps_req *req, int assign)
     return pamps_send_no_content(req);
 }
 
-int pamps_h_org_assign(pamps_req *req)
+static int org_assign(pamps_req *req)
 {
     return change_membership(req, 1);
 }
 
-int pamps_h_org_unassign(pamps_req *req)
+static int org_unassign(pamps_req *req)
 {
     return change_membership(req, 0);
 }
+
+/* departments and positions: one row set, told apart by the rows' data */
+#define ORG_ROUTES(path, kind, one, many) \
+    { "GET", path, 0, org_list, kind, .tag = "organization", .summary = "List " many, \
+      .query = "limit offset", .status = HTTP_OK, .response = "OrgPage" }, \
+    { "POST", path, JSON | ADMIN, org_create, kind, .tag = "organization", \
+      .summary = "Create a " one " (admin)", .body = &create_body, \
+      .status = HTTP_CREATED, .response = "Org", .errors = { HTTP_CONFLICT } }, \
+    { "GET", path "/{id}", 0, org_get, kind, .tag = "organization", .summary = "A " one, \
+      .status = HTTP_OK, .response = "Org" }, \
+    { "PATCH", path "/{id}", JSON | ADMIN, org_patch, kind, .tag = "organization", \
+      .summary = "Change a " one " (admin)", .body = &update_body, \
+      .status = HTTP_OK, .response = "Org", .errors = { HTTP_CONFLICT } }, \
+    { "DELETE", path "/{id}", ADMIN, org_delete, kind, .tag = "organization", \
+      .summary = "Delete a " one " (admin)", .status = HTTP_NO_CONTENT }, \
+    { "GET", path "/{id}/members", 0, org_members, kind, .tag = "organization", \
+      .summary = "Members of a " one, .query = "limit offset", \
+      .status = HTTP_OK, .response = "UserPage" }, \
+    { "GET", "/users/{username}" path, 0, org_of_user, kind, .tag = "organization", \
+      .summary = "A user's " many, .query = "limit offset", \
+      .status = HTTP_OK, .response = "OrgPage" }, \
+    { "PUT", "/users/{username}" path "/{id}", ADMIN, org_assign, kind, \
+      .tag = "organization", .summary = "Assign a user to a " one " (admin)", \
+      .status = HTTP_NO_CONTENT }, \
+    { "DELETE", "/users/{username}" path "/{id}", ADMIN, org_unassign, kind, \
+      .tag = "organization", .summary = "Unassign a user from a " one " (admin)", \
+      .status = HTTP_NO_CONTENT }
+
+static const pamps_route routes[] = {
+    ORG_ROUTES("/departments", &departments, "department", "departments"),
+    ORG_ROUTES("/positions", &positions, "position", "positions"),
+};
+
+const pamps_route_set pamps_org_routes = PAMPS_ROUTE_SET(routes);

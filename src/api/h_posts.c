@@ -6,94 +6,71 @@
 #include "http_protocol.h"
 
 #include "pamps_api.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 
-static const pamps_field_spec text_spec[] = {
-    { "text", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED | PAMPS_F_TRIM, 1, 280, NULL },
+/* text, and for a new post the post it replies to (absent or null: none) */
+static const pamps_field_spec post_fields[] = {
+    PAMPS_SPEC_POST_TEXT(PAMPS_F_REQUIRED),
+    { "parent_id", PAMPS_FIELD_ID, PAMPS_F_NULLABLE, 0, 0, NULL },
 };
+static const pamps_body create_body = PAMPS_BODY("PostCreate", post_fields);
+static const pamps_body update_body = { "PostUpdate", post_fields, 1 };
+
+#define NOT_FOUND "Post not found"
 
 /* Sends the post {id} as the caller sees it, or 404. */
 static int send_post(pamps_req *req, int status, const char *id)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_POST_GET, &rows,
-                                         PAMPS_ARGS(req->user->id_text, id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "Post not found");
+    if (pamps_fetch_one(req, PAMPS_SQL_POST_GET, NOT_FOUND, &row,
+                        PAMPS_ARGS(req->user->id_text, id)) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_post(&rows.rows[0]), "/posts/%s", id);
+        return pamps_send_created(req, pamps_view_post(&row), "/posts/%s", id);
     }
-    return pamps_send_json(req, status, pamps_view_post(&rows.rows[0]));
+    return pamps_send_json(req, status, pamps_view_post(&row));
 }
 
-/* The author id of post {id}; NULL when a 404 (or a failure) was sent. */
-static const char *post_owner(pamps_req *req, const char *id)
+/* The author id of post {id} in *owner: OK, or DONE when a 404 (or a
+ * failure) was sent. */
+static int post_owner(pamps_req *req, const char *id, const char **owner)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_POST_OWNER, &rows, PAMPS_ARGS(id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return NULL;
+    if (pamps_fetch_one(req, PAMPS_SQL_POST_OWNER, NOT_FOUND, &row, PAMPS_ARGS(id)) != OK) {
+        return DONE;
     }
-    if (rows.nrows != 1) {
-        pamps_send_error(req, HTTP_NOT_FOUND, "Post not found");
-        return NULL;
-    }
-    return rows.rows[0].col[0];
+    *owner = row.col[0];
+    return OK;
 }
 
-/* parent_id: absent or null for a top-level post, else a positive integer */
-static int read_parent(pamps_req *req, json_t *errors, const char **parent)
+static int posts_create(pamps_req *req)
 {
-    json_t *v = json_object_get(req->body, "parent_id");
-
-    *parent = NULL;
-    if (!v || json_is_null(v)) {
-        return 0;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-        pamps_json_add_error(errors, "body", "parent_id", "int_type",
-                             "Input should be a valid post id");
-        return 1;
-    }
-    *parent = apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(v));
-    return 0;
-}
-
-int pamps_h_posts_create(pamps_req *req)
-{
-    apr_pool_t *p = req->r->pool;
-    pamps_field_value v[1];
-    json_t *errors = json_array();
-    const char *parent, *now = pamps_now_text(p);
+    pamps_field_value v[2];
+    const char *parent, *now = pamps_now_text(req->r->pool);
     pamps_rows rows;
     pamps_db_status st;
-    int bad = pamps_json_read_fields(p, req->body, text_spec, 1, v, errors);
 
-    bad += read_parent(req, errors, &parent);
-    if (!bad && parent) {
+    if (pamps_read_fields(req, &create_body, v) != OK) {
+        return DONE;
+    }
+    if ((parent = v[1].str) != NULL) {
         if ((st = pamps_db_select(req, PAMPS_SQL_POST_OWNER, &rows, PAMPS_ARGS(parent)))
             != PAMPS_DB_OK) {
-            json_decref(errors);
             return pamps_db_fail(req, st);
         }
         if (rows.nrows != 1) {
+            json_t *errors = json_array();
             pamps_json_add_error(errors, "body", "parent_id", "value_error",
                                  "The parent post does not exist");
-            bad++;
+            return pamps_send_422(req, errors);
         }
     }
-    if (bad) {
-        return pamps_send_422(req, errors);
-    }
-    json_decref(errors);
     st = pamps_db_select(req, PAMPS_SQL_POST_INSERT, &rows,
                          PAMPS_ARGS(req->user->id_text, parent, v[0].str, now, now));
     if (st != PAMPS_DB_OK || rows.nrows != 1) {
@@ -102,24 +79,24 @@ int pamps_h_posts_create(pamps_req *req)
     return send_post(req, HTTP_CREATED, rows.rows[0].col[0]);
 }
 
-int pamps_h_posts_feed(pamps_req *req)
+static int posts_feed(pamps_req *req)
 {
     pamps_page page;
 
-    if (pamps_read_feed_page(req, &page)) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK) {
+        return DONE;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_ALL,
                            PAMPS_ARGS(req->user->id_text, page.before_text, page.fetch_text));
 }
 
-int pamps_h_posts_timeline(pamps_req *req)
+static int posts_timeline(pamps_req *req)
 {
     const char *me = req->user->id_text;
     pamps_page page;
 
-    if (pamps_read_feed_page(req, &page)) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK) {
+        return DONE;
     }
     /* each author contributes at most limit + 1 posts: the bound is the
      * one at offset limit (see FEED_TIMELINE) */
@@ -128,35 +105,35 @@ int pamps_h_posts_timeline(pamps_req *req)
                                       page.limit_text, page.fetch_text));
 }
 
-int pamps_h_posts_get(pamps_req *req)
+static int posts_get(pamps_req *req)
 {
     return send_post(req, HTTP_OK, req->match.params[0]);
 }
 
-int pamps_h_posts_replies(pamps_req *req)
+static int posts_replies(pamps_req *req)
 {
-    const char *id = req->match.params[0];
+    const char *id = req->match.params[0], *owner;
     pamps_page page;
 
-    if (pamps_read_feed_page(req, &page) || !post_owner(req, id)) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK || post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_REPLIES,
                            PAMPS_ARGS(req->user->id_text, id, page.before_text,
                                       page.fetch_text));
 }
 
-int pamps_h_posts_patch(pamps_req *req)
+static int posts_patch(pamps_req *req)
 {
     const char *id = req->match.params[0], *owner;
     pamps_field_value v[1];
     pamps_db_status st;
 
-    if (pamps_read_fields(req, text_spec, 1, v)) {
-        return OK;
+    if (pamps_read_fields(req, &update_body, v) != OK) {
+        return DONE;
     }
-    if (!(owner = post_owner(req, id))) {
-        return OK;
+    if (post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     if (strcmp(owner, req->user->id_text) != 0) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Only the author can edit this post");
@@ -169,13 +146,13 @@ int pamps_h_posts_patch(pamps_req *req)
     return send_post(req, HTTP_OK, id);
 }
 
-int pamps_h_posts_delete(pamps_req *req)
+static int posts_delete(pamps_req *req)
 {
     const char *id = req->match.params[0], *owner;
     pamps_db_status st;
 
-    if (!(owner = post_owner(req, id))) {
-        return OK;
+    if (post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     if (strcmp(owner, req->user->id_text) != 0 && !req->user->is_admin) {
         return pamps_send_error(req, HTTP_FORBIDDEN,
@@ -197,11 +174,11 @@ int pamps_h_posts_delete(pamps_req *req)
 
 static int change_like(pamps_req *req, int stmt)
 {
-    const char *id = req->match.params[0];
+    const char *id = req->match.params[0], *owner;
     pamps_db_status st;
 
-    if (!post_owner(req, id)) {
-        return OK;
+    if (post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     if (stmt == PAMPS_SQL_LIKE_INSERT) {
         st = pamps_db_exec(req, stmt, NULL, PAMPS_ARGS(id, req->user->id_text,
@@ -216,24 +193,58 @@ static int change_like(pamps_req *req, int stmt)
     return pamps_send_no_content(req);
 }
 
-int pamps_h_posts_like(pamps_req *req)
+static int posts_like(pamps_req *req)
 {
     return change_like(req, PAMPS_SQL_LIKE_INSERT);
 }
 
-int pamps_h_posts_unlike(pamps_req *req)
+static int posts_unlike(pamps_req *req)
 {
     return change_like(req, PAMPS_SQL_LIKE_DELETE);
 }
 
-int pamps_h_posts_likes(pamps_req *req)
+static int posts_likes(pamps_req *req)
 {
-    const char *id = req->match.params[0];
+    const char *id = req->match.params[0], *owner;
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page) || !post_owner(req, id)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || post_owner(req, id, &owner) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, PAMPS_SQL_LIKERS_LIST, PAMPS_SQL_LIKERS_COUNT,
                                 PAMPS_ARGS(id));
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/posts", 0, posts_feed, NULL, .tag = "posts",
+      .summary = "All posts, newest first", .query = "limit before",
+      .status = HTTP_OK, .response = "Feed" },
+    { "POST", "/posts", JSON, posts_create, NULL, .tag = "posts",
+      .summary = "Write a post or a reply",
+      .description = "A parent_id that names no post is 422.",
+      .body = &create_body, .status = HTTP_CREATED, .response = "Post" },
+    { "GET", "/posts/timeline", 0, posts_timeline, NULL, .tag = "posts",
+      .summary = "Posts of the users you follow, and yours", .query = "limit before",
+      .status = HTTP_OK, .response = "Feed" },
+    { "GET", "/posts/{id}", 0, posts_get, NULL, .tag = "posts", .summary = "A post",
+      .status = HTTP_OK, .response = "Post" },
+    { "PATCH", "/posts/{id}", JSON, posts_patch, NULL, .tag = "posts",
+      .summary = "Edit your post", .body = &update_body,
+      .status = HTTP_OK, .response = "Post", .errors = { HTTP_FORBIDDEN } },
+    { "DELETE", "/posts/{id}", 0, posts_delete, NULL, .tag = "posts",
+      .summary = "Delete a post (author or admin)",
+      .description = "Its replies stay, as top-level posts.",
+      .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
+    { "GET", "/posts/{id}/replies", 0, posts_replies, NULL, .tag = "posts",
+      .summary = "Direct replies to a post", .query = "limit before",
+      .status = HTTP_OK, .response = "Feed" },
+    { "POST", "/posts/{id}/like", 0, posts_like, NULL, .tag = "posts",
+      .summary = "Like a post", .status = HTTP_NO_CONTENT },
+    { "DELETE", "/posts/{id}/like", 0, posts_unlike, NULL, .tag = "posts",
+      .summary = "Take back a like", .status = HTTP_NO_CONTENT },
+    { "GET", "/posts/{id}/likes", 0, posts_likes, NULL, .tag = "posts",
+      .summary = "Who liked a post", .query = "limit offset",
+      .status = HTTP_OK, .response = "UserPage" },
+};
+
+const pamps_route_set pamps_post_routes = PAMPS_ROUTE_SET(routes);

@@ -6,7 +6,9 @@
 #include "http_protocol.h"
 
 #include "pamps_api.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 
 enum { F_TITLE, F_DESCRIPTION, F_DONE, NFIELDS };
@@ -23,42 +25,48 @@ static const struct {
     { "title",       PAMPS_SQL_TASK_LIST_TITLE_ASC },
 };
 
-/* title/description/done with the given required flags; nonzero when a
- * 422 has been sent */
-static int read_task(pamps_req *req, unsigned title_flags, unsigned done_flags,
-                     pamps_field_value *v)
-{
-    const pamps_field_spec specs[NFIELDS] = {
-        { "title", PAMPS_FIELD_STRING, title_flags | PAMPS_F_TRIM, 1, 200, NULL },
-        { "description", PAMPS_FIELD_STRING, 0, 0, 5000, NULL },
-        { "done", PAMPS_FIELD_BOOL, done_flags, 0, 0, NULL },
-    };
-
-    return pamps_read_fields(req, specs, NFIELDS, v);
-}
+/* title, description, done (F_*): what each write requires */
+static const pamps_field_spec create_fields[NFIELDS] = {
+    PAMPS_SPEC_TASK_TITLE(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_TASK_DESCRIPTION(0),
+    PAMPS_SPEC_TASK_DONE(0),
+};
+static const pamps_field_spec replace_fields[NFIELDS] = {
+    PAMPS_SPEC_TASK_TITLE(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_TASK_DESCRIPTION(0),
+    PAMPS_SPEC_TASK_DONE(PAMPS_F_REQUIRED),
+};
+static const pamps_field_spec update_fields[NFIELDS] = {
+    PAMPS_SPEC_TASK_TITLE(0),
+    PAMPS_SPEC_TASK_DESCRIPTION(0),
+    PAMPS_SPEC_TASK_DONE(0),
+};
+static const pamps_body create_body = PAMPS_BODY("TaskCreate", create_fields);
+static const pamps_body replace_body = PAMPS_BODY("TaskReplace", replace_fields);
+static const pamps_body update_body = PAMPS_BODY("TaskUpdate", update_fields);
 
 static const char *bool_text(int b)
 {
     return b ? "1" : "0";
 }
 
-static int send_task_or_404(pamps_req *req, int status, pamps_db_status st,
-                            pamps_rows *rows)
+#define NOT_FOUND "Task not found"
+
+/* Sends the task stmt returns (a SELECT, or a write RETURNING it), or 404. */
+static int send_task(pamps_req *req, int status, int stmt, int nargs, const char *const *args)
 {
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows->nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "Task not found");
+    pamps_row row;
+
+    if (pamps_fetch_one(req, stmt, NOT_FOUND, &row, nargs, args) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_task(&rows->rows[0]), "/tasks/%s",
-                                  rows->rows[0].col[0]);
+        return pamps_send_created(req, pamps_view_task(&row), "/tasks/%s", row.col[0]);
     }
-    return pamps_send_json(req, status, pamps_view_task(&rows->rows[0]));
+    return pamps_send_json(req, status, pamps_view_task(&row));
 }
 
-int pamps_h_tasks_list(pamps_req *req)
+static int tasks_list(pamps_req *req)
 {
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
@@ -102,65 +110,55 @@ int pamps_h_tasks_list(pamps_req *req)
                                              pattern, pattern));
 }
 
-int pamps_h_tasks_create(pamps_req *req)
+static int tasks_create(pamps_req *req)
 {
     pamps_field_value v[NFIELDS];
     const char *now = pamps_now_text(req->r->pool);
-    pamps_rows rows;
-    pamps_db_status st;
 
-    if (read_task(req, PAMPS_F_REQUIRED, 0, v)) {
-        return OK;
+    if (pamps_read_fields(req, &create_body, v) != OK) {
+        return DONE;
     }
-    st = pamps_db_select(req, PAMPS_SQL_TASK_INSERT, &rows,
+    return send_task(req, HTTP_CREATED, PAMPS_SQL_TASK_INSERT,
                          PAMPS_ARGS(req->user->id_text, v[F_TITLE].str,
                                     v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "",
                                     bool_text(v[F_DONE].boolean), now, now));
-    return send_task_or_404(req, HTTP_CREATED, st, &rows);
 }
 
-int pamps_h_tasks_get(pamps_req *req)
+static int tasks_get(pamps_req *req)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_TASK_GET, &rows,
-                                         PAMPS_ARGS(req->match.params[0], req->user->id_text));
-
-    return send_task_or_404(req, HTTP_OK, st, &rows);
+    return send_task(req, HTTP_OK, PAMPS_SQL_TASK_GET,
+                     PAMPS_ARGS(req->match.params[0], req->user->id_text));
 }
 
 /* PUT replaces (a missing description becomes ""), PATCH changes what is sent. */
 static int update_task(pamps_req *req, int replace)
 {
     pamps_field_value v[NFIELDS];
-    unsigned required = replace ? PAMPS_F_REQUIRED : 0;
     const char *description;
-    pamps_rows rows;
-    pamps_db_status st;
 
-    if (read_task(req, required, required, v)) {
-        return OK;
+    if (pamps_read_fields(req, replace ? &replace_body : &update_body, v) != OK) {
+        return DONE;
     }
     description = v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "";
-    st = pamps_db_select(req, PAMPS_SQL_TASK_UPDATE, &rows,
+    return send_task(req, HTTP_OK, PAMPS_SQL_TASK_UPDATE,
                          PAMPS_ARGS(bool_text(v[F_TITLE].present), v[F_TITLE].str,
                                     bool_text(replace || v[F_DESCRIPTION].present), description,
                                     bool_text(v[F_DONE].present), bool_text(v[F_DONE].boolean),
                                     pamps_now_text(req->r->pool), req->match.params[0],
                                     req->user->id_text));
-    return send_task_or_404(req, HTTP_OK, st, &rows);
 }
 
-int pamps_h_tasks_put(pamps_req *req)
+static int tasks_put(pamps_req *req)
 {
     return update_task(req, 1);
 }
 
-int pamps_h_tasks_patch(pamps_req *req)
+static int tasks_patch(pamps_req *req)
 {
     return update_task(req, 0);
 }
 
-int pamps_h_tasks_delete(pamps_req *req)
+static int tasks_delete(pamps_req *req)
 {
     int affected = 0;
     pamps_db_status st = pamps_db_exec(req, PAMPS_SQL_TASK_DELETE, &affected,
@@ -170,7 +168,27 @@ int pamps_h_tasks_delete(pamps_req *req)
         return pamps_db_fail(req, st);
     }
     if (affected == 0) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "Task not found");
+        return pamps_send_error(req, HTTP_NOT_FOUND, NOT_FOUND);
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/tasks", 0, tasks_list, NULL, .tag = "tasks", .summary = "Your tasks",
+      .query = "limit offset done q sort", .status = HTTP_OK, .response = "TaskPage" },
+    { "POST", "/tasks", JSON, tasks_create, NULL, .tag = "tasks", .summary = "Create a task",
+      .body = &create_body, .status = HTTP_CREATED, .response = "Task" },
+    { "GET", "/tasks/{id}", 0, tasks_get, NULL, .tag = "tasks", .summary = "A task of yours",
+      .description = "Another user's task is not found.",
+      .status = HTTP_OK, .response = "Task" },
+    { "PUT", "/tasks/{id}", JSON, tasks_put, NULL, .tag = "tasks", .summary = "Replace a task",
+      .description = "A missing description becomes \"\".",
+      .body = &replace_body, .status = HTTP_OK, .response = "Task" },
+    { "PATCH", "/tasks/{id}", JSON, tasks_patch, NULL, .tag = "tasks",
+      .summary = "Change some fields of a task", .body = &update_body,
+      .status = HTTP_OK, .response = "Task" },
+    { "DELETE", "/tasks/{id}", 0, tasks_delete, NULL, .tag = "tasks",
+      .summary = "Delete a task", .status = HTTP_NO_CONTENT },
+};
+
+const pamps_route_set pamps_task_routes = PAMPS_ROUTE_SET(routes);

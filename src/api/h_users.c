@@ -7,49 +7,47 @@
 
 #include "pamps_api.h"
 #include "pamps_account.h"
+#include "pamps_fetch.h"
 #include "pamps_lists.h"
+#include "pamps_rules.h"
 #include "pamps_sql.h"
 
-int pamps_h_users_list(pamps_req *req)
+static int users_list(pamps_req *req)
 {
     const char *q = apr_table_get(pamps_query_args(req), "q");
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
     pamps_page page;
 
-    if (pamps_read_offset_page(req, &page)) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, PAMPS_SQL_USERS_LIST, PAMPS_SQL_USERS_COUNT,
                                 PAMPS_ARGS(pattern, pattern));
 }
 
-int pamps_h_users_profile(pamps_req *req)
+static int users_profile(pamps_req *req)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_PROFILE, &rows,
-                                         PAMPS_ARGS(req->match.params[0]));
+    pamps_row row;
     json_t *profile;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
+    if (pamps_fetch_one(req, PAMPS_SQL_USER_PROFILE, "User not found", &row,
+                        PAMPS_ARGS(req->match.params[0])) != OK) {
+        return DONE;
     }
     /* the profile is the own view without what only the owner may see */
-    profile = pamps_view_own_user(&rows.rows[0]);
+    profile = pamps_view_own_user(&row);
     json_object_del(profile, "email");
     json_object_del(profile, "role");
     return pamps_send_json(req, HTTP_OK, profile);
 }
 
-int pamps_h_users_posts(pamps_req *req)
+static int users_posts(pamps_req *req)
 {
     pamps_page page;
     const char *id;
 
-    if (pamps_read_feed_page(req, &page) || !(id = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_read_feed_page(req, &page) != OK || pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     return pamps_send_feed(req, &page, PAMPS_SQL_FEED_USER,
                            PAMPS_ARGS(req->user->id_text, id, page.before_text,
@@ -62,29 +60,29 @@ static int send_graph(pamps_req *req, int list_stmt, int count_stmt)
     pamps_page page;
     const char *id;
 
-    if (pamps_read_offset_page(req, &page) || !(id = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_read_offset_page(req, &page) != OK || pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     return pamps_send_user_page(req, &page, list_stmt, count_stmt, PAMPS_ARGS(id));
 }
 
-int pamps_h_users_followers(pamps_req *req)
+static int users_followers(pamps_req *req)
 {
     return send_graph(req, PAMPS_SQL_FOLLOWERS_LIST, PAMPS_SQL_FOLLOWERS_COUNT);
 }
 
-int pamps_h_users_following(pamps_req *req)
+static int users_following(pamps_req *req)
 {
     return send_graph(req, PAMPS_SQL_FOLLOWING_LIST, PAMPS_SQL_FOLLOWING_COUNT);
 }
 
 static int change_follow(pamps_req *req, int stmt)
 {
-    const char *id = pamps_path_user_id(req);
+    const char *id;
     pamps_db_status st;
 
-    if (!id) {
-        return OK;
+    if (pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     if (stmt == PAMPS_SQL_FOLLOW_INSERT) {
         if (strcmp(id, req->user->id_text) == 0) {
@@ -105,39 +103,32 @@ static int change_follow(pamps_req *req, int stmt)
     return pamps_send_no_content(req);
 }
 
-int pamps_h_users_follow(pamps_req *req)
+static int users_follow(pamps_req *req)
 {
     return change_follow(req, PAMPS_SQL_FOLLOW_INSERT);
 }
 
-int pamps_h_users_unfollow(pamps_req *req)
+static int users_unfollow(pamps_req *req)
 {
     return change_follow(req, PAMPS_SQL_FOLLOW_DELETE);
 }
 
-static const char *check_role(const char *value, const char **type)
-{
-    if (strcmp(value, "user") == 0 || strcmp(value, "admin") == 0) {
-        return NULL;
-    }
-    *type = "literal_error";
-    return "Input should be 'user' or 'admin'";
-}
+static const pamps_field_spec role_fields[] = {
+    PAMPS_SPEC_ROLE(PAMPS_F_REQUIRED),
+};
+static const pamps_body role_body = PAMPS_BODY("RoleChange", role_fields);
 
-int pamps_h_users_set_role(pamps_req *req)
+static int users_set_role(pamps_req *req)
 {
-    static const pamps_field_spec specs[] = {
-        { "role", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, check_role },
-    };
     pamps_field_value v[1];
     const char *id;
     pamps_db_status st;
 
-    if (pamps_read_fields(req, specs, 1, v)) {
-        return OK;
+    if (pamps_read_fields(req, &role_body, v) != OK) {
+        return DONE;
     }
-    if (!(id = pamps_path_user_id(req))) {
-        return OK;
+    if (pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     st = pamps_db_exec(req, PAMPS_SQL_USER_SET_ROLE, NULL,
                        PAMPS_ARGS(v[0].str, pamps_now_text(req->r->pool), id));
@@ -147,16 +138,44 @@ int pamps_h_users_set_role(pamps_req *req)
     return pamps_send_own_view(req, HTTP_OK, id);
 }
 
-int pamps_h_users_delete(pamps_req *req)
+static int users_delete(pamps_req *req)
 {
-    const char *id = pamps_path_user_id(req);
+    const char *id;
     pamps_db_status st;
 
-    if (!id) {
-        return OK;
+    if (pamps_path_user_id(req, &id) != OK) {
+        return DONE;
     }
     if ((st = pamps_account_delete(req, id)) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     return pamps_send_no_content(req);
 }
+
+static const pamps_route routes[] = {
+    { "GET", "/users", 0, users_list, NULL, .tag = "users", .summary = "List users",
+      .query = "limit offset q", .status = HTTP_OK, .response = "UserPage" },
+    { "GET", "/users/{username}", 0, users_profile, NULL, .tag = "users",
+      .summary = "A user's profile", .status = HTTP_OK, .response = "Profile" },
+    { "PATCH", "/users/{username}", JSON | ADMIN, users_set_role, NULL, .tag = "admin",
+      .summary = "Change a user's role (admin)", .body = &role_body,
+      .status = HTTP_OK, .response = "OwnUser" },
+    { "DELETE", "/users/{username}", ADMIN, users_delete, NULL, .tag = "admin",
+      .summary = "Delete a user (admin)", .status = HTTP_NO_CONTENT },
+    { "GET", "/users/{username}/posts", 0, users_posts, NULL, .tag = "posts",
+      .summary = "A user's posts", .query = "limit before",
+      .status = HTTP_OK, .response = "Feed" },
+    { "GET", "/users/{username}/followers", 0, users_followers, NULL, .tag = "users",
+      .summary = "Who follows the user", .query = "limit offset",
+      .status = HTTP_OK, .response = "UserPage" },
+    { "GET", "/users/{username}/following", 0, users_following, NULL, .tag = "users",
+      .summary = "Whom the user follows", .query = "limit offset",
+      .status = HTTP_OK, .response = "UserPage" },
+    { "POST", "/users/{username}/follow", 0, users_follow, NULL, .tag = "users",
+      .summary = "Follow a user", .description = "Following yourself is 422.",
+      .status = HTTP_NO_CONTENT, .errors = { HTTP_UNPROCESSABLE_ENTITY } },
+    { "DELETE", "/users/{username}/follow", 0, users_unfollow, NULL, .tag = "users",
+      .summary = "Unfollow a user", .status = HTTP_NO_CONTENT },
+};
+
+const pamps_route_set pamps_user_routes = PAMPS_ROUTE_SET(routes);

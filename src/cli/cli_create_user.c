@@ -1,5 +1,5 @@
 /* pamps create-user: the same checks, hashing and INSERT as the API's
- * register (pamps_validate, pamps_password, pamps_sql's USER_INSERT), so the
+ * register (pamps_rules, pamps_password, pamps_sql's USER_INSERT), so the
  * user can log in through the API; --admin sets the role in the same
  * transaction, so nothing is half-written. */
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "pamps_cli.h"
 #include "pamps_sql.h"
 #include "pamps_time.h"
+#include "pamps_rules.h"
 #include "pamps_validate.h"
 
 #define SET_ROLE_ADMIN "UPDATE users SET role = 'admin' WHERE id = %s"
@@ -81,11 +82,12 @@ static int run_create_user(pamps_cli_args *a)
         return rv;
     }
     if (!pamps_valid_username(username)) {
-        return pamps_cli_error("invalid username '%s': 3 to 32 of A-Z a-z 0-9 _", username);
+        return pamps_cli_error("invalid username '%s': %d to %d of A-Z a-z 0-9 _", username,
+                               PAMPS_USERNAME_MIN, PAMPS_USERNAME_MAX);
     }
     if (!pamps_valid_email(email) || !pamps_cli_valid_utf8(email, strlen(email))) {
         return pamps_cli_error("invalid email '%s': one @, a local part and a domain"
-                               " with a dot, at most 254 characters", email);
+                               " with a dot, at most %d characters", email, PAMPS_EMAIL_MAX);
     }
     /* emails are unique by their folded form, as the API has them */
     email_key = apr_palloc(a->pool, strlen(email) + 1);
@@ -119,8 +121,11 @@ const pamps_cli_command pamps_cli_create_user = {
     "[--db SPEC] USERNAME EMAIL [--admin] [--password-stdin] [--argon2 M,T,P]",
     "create a user, optionally an admin",
     "Creates a user who can log in through the API at once, checked as the API's\n"
-    "register checks: USERNAME 3 to 32 of A-Z a-z 0-9 _, EMAIL one @ and a dotted\n"
-    "domain, both unique whatever their case; the password 8 to 128 characters.\n"
+    "register checks: USERNAME " PAMPS_RULE_TEXT(PAMPS_USERNAME_MIN) " to "
+    PAMPS_RULE_TEXT(PAMPS_USERNAME_MAX) " of A-Z a-z 0-9 _, EMAIL one @ and a dotted\n"
+    "domain, both unique whatever their case; the password "
+    PAMPS_RULE_TEXT(PAMPS_PASSWORD_MIN) " to " PAMPS_RULE_TEXT(PAMPS_PASSWORD_MAX)
+    " characters.\n"
     "The password is asked twice at the terminal without echo, or read from stdin.\n\n"
     "Options:\n"
     "  --admin            give the user the admin role\n"

@@ -11,15 +11,13 @@
 #include <apr_strings.h>
 
 #include "pamps_cli.h"
+#include "pamps_rules.h"
 #include "pamps_validate.h"
 
 /* PampsArgon2's bounds */
 #define MAX_MEMORY_KIB (4 * 1024 * 1024)
 #define MAX_ITERATIONS 100
 #define MAX_LANES      64
-
-#define PASSWORD_MIN 8
-#define PASSWORD_MAX 128
 
 int pamps_cli_argon2_cost(const char *text, pamps_argon2_cost *cost)
 {
@@ -136,9 +134,10 @@ static int check_password(const char *pw, apr_size_t len)
         return pamps_cli_error("the password is not valid UTF-8");
     }
     chars = pamps_utf8_length(pw);
-    if (chars < PASSWORD_MIN || chars > PASSWORD_MAX) {
+    if (chars < PAMPS_PASSWORD_MIN || chars > PAMPS_PASSWORD_MAX) {
         return pamps_cli_error("the password must be %d to %d characters long (it has %"
-                               APR_SIZE_T_FMT ")", PASSWORD_MIN, PASSWORD_MAX, chars);
+                               APR_SIZE_T_FMT ")", PAMPS_PASSWORD_MIN, PAMPS_PASSWORD_MAX,
+                               chars);
     }
     return PAMPS_CLI_OK;
 }

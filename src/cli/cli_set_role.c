@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pamps_cli.h"
+#include "pamps_rules.h"
 
 #define USER_ROLE \
     "SELECT id, username, role FROM users WHERE lower(username) = lower(%s)"
@@ -17,7 +18,7 @@ static int run_set_role(pamps_cli_args *a)
     pamps_cli_db *db;
     int rv, changed = 0;
 
-    if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+    if (!pamps_valid_role(role)) {
         return pamps_cli_usage_error(&pamps_cli_set_role, "role '%s': give admin or user",
                                      role);
     }

@@ -32,6 +32,34 @@ static const char *plural(size_t n)
     return n == 1 ? "" : "s";
 }
 
+/* pydantic's words for a Literal: "Input should be 'a', 'b' or 'c'" */
+static const char *one_of(apr_pool_t *p, const char *const *values, const char **type)
+{
+    const char *msg = "Input should be";
+
+    for (size_t i = 0; values[i]; i++) {
+        msg = apr_pstrcat(p, msg, i == 0 ? " '" : values[i + 1] ? ", '" : " or '",
+                          values[i], "'", NULL);
+    }
+    *type = "literal_error";
+    return msg;
+}
+
+/* NULL when s keeps the rule, else the message (and *type) to report */
+static const char *rule_says(apr_pool_t *p, const pamps_string_rule *rule, const char *s,
+                             const char **type)
+{
+    if (rule->values) {
+        for (size_t i = 0; rule->values[i]; i++) {
+            if (strcmp(s, rule->values[i]) == 0) {
+                return NULL;
+            }
+        }
+        return one_of(p, rule->values, type);
+    }
+    return rule->check ? rule->check(s, type) : NULL;
+}
+
 static int read_string(apr_pool_t *p, const pamps_field_spec *spec, json_t *v,
                        pamps_field_value *out, json_t *errors)
 {
@@ -64,11 +92,29 @@ static int read_string(apr_pool_t *p, const pamps_field_spec *spec, json_t *v,
         pamps_json_add_error(errors, "body", spec->name, "string_too_long", buf);
         return 1;
     }
-    if (spec->check && (msg = spec->check(s, &type)) != NULL) {
+    if (spec->rule && (msg = rule_says(p, spec->rule, s, &type)) != NULL) {
         pamps_json_add_error(errors, "body", spec->name, type, msg);
         return 1;
     }
     out->str = s;
+    return 0;
+}
+
+/* pydantic's PositiveInt */
+static int read_id(apr_pool_t *p, const pamps_field_spec *spec, json_t *v,
+                   pamps_field_value *out, json_t *errors)
+{
+    if (!json_is_integer(v)) {
+        pamps_json_add_error(errors, "body", spec->name, "int_type",
+                             "Input should be a valid integer");
+        return 1;
+    }
+    if (json_integer_value(v) < 1) {
+        pamps_json_add_error(errors, "body", spec->name, "greater_than",
+                             "Input should be greater than 0");
+        return 1;
+    }
+    out->str = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(v));
     return 0;
 }
 
@@ -105,6 +151,10 @@ int pamps_json_read_fields(apr_pool_t *p, json_t *body,
                 continue;
             }
             out->boolean = json_is_true(v);
+            continue;
+        }
+        if (spec->type == PAMPS_FIELD_ID) {
+            bad += read_id(p, spec, v, out, errors);
             continue;
         }
         bad += read_string(p, spec, v, out, errors);

@@ -1,94 +1,30 @@
-/* The OpenAPI 3 document, built from the routing table itself so every
- * route is described and paths, methods and security cannot drift; the
- * words and schemas of each operation come from the table below. */
+/* The OpenAPI 3.1 document, made from the route rows alone: paths, methods,
+ * security, words, request bodies (from the very field specs the handlers
+ * read by) and statuses cannot drift from what is served. The responses'
+ * schemas are the views', their lengths the rules'. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pamps_openapi.h"
+#include "pamps_rules.h"
 
-typedef struct {
-    const char *op;          /* "METHOD /pattern" as in the routing table */
-    const char *tag;
-    const char *summary;
-    const char *request;     /* schema name of the JSON body, or NULL */
-    int status;              /* success status */
-    const char *response;    /* schema name of the success body, or NULL */
-    const char *query;       /* query parameters, space separated */
-} op_doc;
-
-static const op_doc ops[] = {
-    { "GET /health", "health", "Service and database health", NULL, 200, "Health", NULL },
-    { "POST /auth/register", "auth", "Create an account", "Register", 201, "OwnUser", NULL },
-    { "POST /auth/login", "auth", "Log in (JSON or OAuth2 password form)", "Login", 200, "TokenPair", NULL },
-    { "POST /auth/refresh", "auth", "Rotate a refresh token for a new pair", "RefreshToken", 200, "TokenPair", NULL },
-    { "POST /auth/logout", "auth", "Revoke a refresh token", "RefreshToken", 204, NULL, NULL },
-    { "GET /users/me", "users", "Your account, with counts", NULL, 200, "OwnUser", NULL },
-    { "PATCH /users/me", "users", "Change your profile or email", "ProfileUpdate", 200, "OwnUser", NULL },
-    { "DELETE /users/me", "users", "Delete your account", NULL, 204, NULL, NULL },
-    { "PUT /users/me/password", "users", "Change your password (ends older tokens)", "PasswordChange", 204, NULL, NULL },
-    { "GET /users", "users", "List users", NULL, 200, "UserPage", "limit offset q" },
-    { "GET /users/{username}", "users", "A user's profile", NULL, 200, "Profile", NULL },
-    { "PATCH /users/{username}", "admin", "Change a user's role (admin)", "RoleChange", 200, "OwnUser", NULL },
-    { "DELETE /users/{username}", "admin", "Delete a user (admin)", NULL, 204, NULL, NULL },
-    { "GET /users/{username}/posts", "posts", "A user's posts", NULL, 200, "Feed", "limit before" },
-    { "GET /users/{username}/followers", "users", "Who follows the user", NULL, 200, "UserPage", "limit offset" },
-    { "GET /users/{username}/following", "users", "Whom the user follows", NULL, 200, "UserPage", "limit offset" },
-    { "POST /users/{username}/follow", "users", "Follow a user", NULL, 204, NULL, NULL },
-    { "DELETE /users/{username}/follow", "users", "Unfollow a user", NULL, 204, NULL, NULL },
-    { "GET /posts", "posts", "All posts, newest first", NULL, 200, "Feed", "limit before" },
-    { "POST /posts", "posts", "Write a post or a reply", "PostCreate", 201, "Post", NULL },
-    { "GET /posts/timeline", "posts", "Posts of the users you follow, and yours", NULL, 200, "Feed", "limit before" },
-    { "GET /posts/{id}", "posts", "A post", NULL, 200, "Post", NULL },
-    { "PATCH /posts/{id}", "posts", "Edit your post", "PostUpdate", 200, "Post", NULL },
-    { "DELETE /posts/{id}", "posts", "Delete a post (author or admin)", NULL, 204, NULL, NULL },
-    { "GET /posts/{id}/replies", "posts", "Direct replies to a post", NULL, 200, "Feed", "limit before" },
-    { "POST /posts/{id}/like", "posts", "Like a post", NULL, 204, NULL, NULL },
-    { "DELETE /posts/{id}/like", "posts", "Take back a like", NULL, 204, NULL, NULL },
-    { "GET /posts/{id}/likes", "posts", "Who liked a post", NULL, 200, "UserPage", "limit offset" },
-    { "GET /tasks", "tasks", "Your tasks", NULL, 200, "TaskPage", "limit offset done q sort" },
-    { "POST /tasks", "tasks", "Create a task", "TaskCreate", 201, "Task", NULL },
-    { "GET /tasks/{id}", "tasks", "A task of yours", NULL, 200, "Task", NULL },
-    { "PUT /tasks/{id}", "tasks", "Replace a task", "TaskReplace", 200, "Task", NULL },
-    { "PATCH /tasks/{id}", "tasks", "Change some fields of a task", "TaskUpdate", 200, "Task", NULL },
-    { "DELETE /tasks/{id}", "tasks", "Delete a task", NULL, 204, NULL, NULL },
-    { "GET /departments", "organization", "List departments", NULL, 200, "OrgPage", "limit offset" },
-    { "POST /departments", "organization", "Create a department (admin)", "OrgCreate", 201, "Org", NULL },
-    { "GET /departments/{id}", "organization", "A department", NULL, 200, "Org", NULL },
-    { "PATCH /departments/{id}", "organization", "Change a department (admin)", "OrgUpdate", 200, "Org", NULL },
-    { "DELETE /departments/{id}", "organization", "Delete a department (admin)", NULL, 204, NULL, NULL },
-    { "GET /departments/{id}/members", "organization", "Members of a department", NULL, 200, "UserPage", "limit offset" },
-    { "GET /users/{username}/departments", "organization", "A user's departments", NULL, 200, "OrgPage", "limit offset" },
-    { "PUT /users/{username}/departments/{id}", "organization", "Assign a user to a department (admin)", NULL, 204, NULL, NULL },
-    { "DELETE /users/{username}/departments/{id}", "organization", "Unassign a user from a department (admin)", NULL, 204, NULL, NULL },
-    { "GET /positions", "organization", "List positions", NULL, 200, "OrgPage", "limit offset" },
-    { "POST /positions", "organization", "Create a position (admin)", "OrgCreate", 201, "Org", NULL },
-    { "GET /positions/{id}", "organization", "A position", NULL, 200, "Org", NULL },
-    { "PATCH /positions/{id}", "organization", "Change a position (admin)", "OrgUpdate", 200, "Org", NULL },
-    { "DELETE /positions/{id}", "organization", "Delete a position (admin)", NULL, 204, NULL, NULL },
-    { "GET /positions/{id}/members", "organization", "Holders of a position", NULL, 200, "UserPage", "limit offset" },
-    { "GET /users/{username}/positions", "organization", "A user's positions", NULL, 200, "OrgPage", "limit offset" },
-    { "PUT /users/{username}/positions/{id}", "organization", "Assign a user to a position (admin)", NULL, 204, NULL, NULL },
-    { "DELETE /users/{username}/positions/{id}", "organization", "Unassign a user from a position (admin)", NULL, 204, NULL, NULL },
-    { "GET /openapi.json", "docs", "This document", NULL, 200, NULL, NULL },
-    { "GET /docs", "docs", "This document as a page", NULL, 200, NULL, NULL },
-};
-
-#define STR(max) "{\"type\":\"string\",\"maxLength\":" #max "}"
-#define NSTR(max) "{\"type\":[\"string\",\"null\"],\"maxLength\":" #max "}"
+#define STR(max) "{\"type\":\"string\",\"maxLength\":" PAMPS_RULE_TEXT(max) "}"
+#define NSTR(max) "{\"type\":[\"string\",\"null\"],\"maxLength\":" PAMPS_RULE_TEXT(max) "}"
 #define TIME "{\"type\":\"string\",\"format\":\"date-time\"}"
 #define ID "{\"type\":\"integer\",\"format\":\"int64\",\"minimum\":1}"
 #define REF(name) "{\"$ref\":\"#/components/schemas/" name "\"}"
 #define PAGE(item) "{\"type\":\"object\",\"required\":[\"items\",\"total\",\"limit\",\"offset\"]," \
     "\"properties\":{\"items\":{\"type\":\"array\",\"items\":" REF(item) "}," \
     "\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"}}}"
-#define PUBLIC_USER_PROPS "\"id\":" ID ",\"username\":" STR(32) ",\"name\":" NSTR(100) \
-    ",\"bio\":" NSTR(280) ",\"avatar\":" NSTR(2048) ",\"created_at\":" TIME
+#define PUBLIC_USER_PROPS "\"id\":" ID ",\"username\":" STR(PAMPS_USERNAME_MAX) \
+    ",\"name\":" NSTR(PAMPS_NAME_MAX) ",\"bio\":" NSTR(PAMPS_BIO_MAX) \
+    ",\"avatar\":" NSTR(PAMPS_AVATAR_MAX) ",\"created_at\":" TIME
 #define COUNT_PROPS ",\"posts_count\":{\"type\":\"integer\"},\"followers_count\":{\"type\":\"integer\"}," \
     "\"following_count\":{\"type\":\"integer\"}"
-#define OWN_PROPS ",\"email\":" STR(254) ",\"role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"]}"
+#define OWN_PROPS ",\"email\":" STR(PAMPS_EMAIL_MAX) ""   /* role: from its rule */
 
-static const char schemas[] = "{"
+static const char view_schema_text[] = "{"
     "\"Error\":{\"type\":\"object\",\"properties\":{\"detail\":{\"type\":\"string\"}}},"
     "\"ValidationError\":{\"type\":\"object\",\"properties\":{\"detail\":{\"type\":\"array\","
         "\"items\":{\"type\":\"object\",\"properties\":{\"loc\":{\"type\":\"array\",\"items\":"
@@ -100,80 +36,46 @@ static const char schemas[] = "{"
     "\"Profile\":{\"type\":\"object\",\"properties\":{" PUBLIC_USER_PROPS COUNT_PROPS "}},"
     "\"OwnUser\":{\"type\":\"object\",\"properties\":{" PUBLIC_USER_PROPS COUNT_PROPS OWN_PROPS "}},"
     "\"UserPage\":" PAGE("PublicUser") ","
-    "\"Register\":{\"type\":\"object\",\"required\":[\"username\",\"email\",\"password\"],"
-        "\"properties\":{\"username\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9_]{3,32}$\"},"
-        "\"email\":{\"type\":\"string\",\"format\":\"email\",\"maxLength\":254},"
-        "\"password\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":128},"
-        "\"name\":" NSTR(100) ",\"bio\":" NSTR(280) ",\"avatar\":" NSTR(2048) "}},"
-    "\"Login\":{\"type\":\"object\",\"required\":[\"username\",\"password\"],\"properties\":{"
-        "\"username\":{\"type\":\"string\",\"description\":\"username or email\"},"
-        "\"password\":{\"type\":\"string\"}}},"
     "\"TokenPair\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\"},"
         "\"refresh_token\":{\"type\":\"string\"},\"token_type\":{\"type\":\"string\",\"enum\":[\"bearer\"]},"
         "\"expires_in\":{\"type\":\"integer\"}}},"
-    "\"RefreshToken\":{\"type\":\"object\",\"required\":[\"refresh_token\"],"
-        "\"properties\":{\"refresh_token\":{\"type\":\"string\"}}},"
-    "\"ProfileUpdate\":{\"type\":\"object\",\"properties\":{\"name\":" NSTR(100) ",\"bio\":" NSTR(280)
-        ",\"avatar\":" NSTR(2048) ",\"email\":" STR(254) "}},"
-    "\"PasswordChange\":{\"type\":\"object\",\"required\":[\"current_password\",\"new_password\"],"
-        "\"properties\":{\"current_password\":{\"type\":\"string\"},"
-        "\"new_password\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":128}}},"
-    "\"RoleChange\":{\"type\":\"object\",\"required\":[\"role\"],\"properties\":{"
-        "\"role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"]}}},"
-    "\"Post\":{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"text\":" STR(280)
+    "\"Post\":{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"text\":" STR(PAMPS_POST_TEXT_MAX)
         ",\"author\":" REF("PublicUser") ",\"parent_id\":{\"type\":[\"integer\",\"null\"]},"
         "\"created_at\":" TIME ",\"updated_at\":" TIME ",\"likes_count\":{\"type\":\"integer\"},"
         "\"replies_count\":{\"type\":\"integer\"},\"liked_by_me\":{\"type\":\"boolean\"}}},"
     "\"Feed\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":" REF("Post") "},"
         "\"limit\":{\"type\":\"integer\"},\"next_before\":{\"type\":[\"integer\",\"null\"]}}},"
-    "\"PostCreate\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{"
-        "\"text\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":280},"
-        "\"parent_id\":{\"type\":[\"integer\",\"null\"]}}},"
-    "\"PostUpdate\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{"
-        "\"text\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":280}}},"
-    "\"Task\":{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"title\":" STR(200)
-        ",\"description\":" STR(5000) ",\"done\":{\"type\":\"boolean\"},\"created_at\":" TIME
+    "\"Task\":{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"title\":" STR(PAMPS_TASK_TITLE_MAX)
+        ",\"description\":" STR(PAMPS_TASK_DESCRIPTION_MAX) ",\"done\":{\"type\":\"boolean\"},\"created_at\":" TIME
         ",\"updated_at\":" TIME "}},"
     "\"TaskPage\":" PAGE("Task") ","
-    "\"TaskCreate\":{\"type\":\"object\",\"required\":[\"title\"],\"properties\":{"
-        "\"title\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
-        "\"description\":" STR(5000) ",\"done\":{\"type\":\"boolean\",\"default\":false}}},"
-    "\"TaskReplace\":{\"type\":\"object\",\"required\":[\"title\",\"done\"],\"properties\":{"
-        "\"title\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
-        "\"description\":" STR(5000) ",\"done\":{\"type\":\"boolean\"}}},"
-    "\"TaskUpdate\":{\"type\":\"object\",\"properties\":{"
-        "\"title\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
-        "\"description\":" STR(5000) ",\"done\":{\"type\":\"boolean\"}}},"
-    "\"Org\":{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR(100)
-        ",\"description\":" NSTR(1000) ",\"created_at\":" TIME "}},"
-    "\"OrgPage\":" PAGE("Org") ","
-    "\"OrgCreate\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{"
-        "\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100},\"description\":" NSTR(1000) "}},"
-    "\"OrgUpdate\":{\"type\":\"object\",\"properties\":{"
-        "\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100},\"description\":" NSTR(1000) "}}"
+    "\"Org\":{\"type\":\"object\",\"properties\":{\"id\":" ID ",\"name\":" STR(PAMPS_ORG_NAME_MAX)
+        ",\"description\":" NSTR(PAMPS_ORG_DESCRIPTION_MAX) ",\"created_at\":" TIME "}},"
+    "\"OrgPage\":" PAGE("Org")
     "}";
 
-static const char *query_params = "{"
-    "\"limit\":{\"name\":\"limit\",\"in\":\"query\",\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":20}},"
-    "\"offset\":{\"name\":\"offset\",\"in\":\"query\",\"schema\":{\"type\":\"integer\",\"minimum\":0,\"default\":0}},"
-    "\"before\":{\"name\":\"before\",\"in\":\"query\",\"description\":\"only posts with a smaller id\",\"schema\":{\"type\":\"integer\",\"minimum\":1}},"
-    "\"q\":{\"name\":\"q\",\"in\":\"query\",\"description\":\"case-insensitive substring\",\"schema\":{\"type\":\"string\"}},"
-    "\"done\":{\"name\":\"done\",\"in\":\"query\",\"schema\":{\"type\":\"boolean\"}},"
-    "\"sort\":{\"name\":\"sort\",\"in\":\"query\",\"schema\":{\"type\":\"string\",\"default\":\"-created_at\","
-        "\"enum\":[\"created_at\",\"-created_at\",\"updated_at\",\"-updated_at\",\"title\",\"-title\"]}}"
-    "}";
-
-static const op_doc *find_doc(const char *method, const char *pattern)
+/* The query parameters routes name; limit's bounds are the page size of
+ * the request's <Location> (PampsPageSize). */
+static json_t *query_params(int page_default, int page_max)
 {
-    size_t mlen = strlen(method);
-
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-        if (strncmp(ops[i].op, method, mlen) == 0 && ops[i].op[mlen] == ' '
-            && strcmp(ops[i].op + mlen + 1, pattern) == 0) {
-            return &ops[i];
-        }
-    }
-    return NULL;
+    return json_pack("{s:{s:s, s:s, s:{s:s, s:i, s:i, s:i}},"
+                     " s:{s:s, s:s, s:{s:s, s:i, s:i}},"
+                     " s:{s:s, s:s, s:s, s:{s:s, s:i}},"
+                     " s:{s:s, s:s, s:s, s:{s:s}},"
+                     " s:{s:s, s:s, s:{s:s}},"
+                     " s:{s:s, s:s, s:{s:s, s:s, s:[ssssss]}}}",
+                     "limit", "name", "limit", "in", "query", "schema", "type", "integer",
+                     "minimum", 1, "maximum", page_max, "default", page_default,
+                     "offset", "name", "offset", "in", "query", "schema", "type", "integer",
+                     "minimum", 0, "default", 0,
+                     "before", "name", "before", "in", "query", "description",
+                     "only posts with a smaller id", "schema", "type", "integer", "minimum", 1,
+                     "q", "name", "q", "in", "query", "description",
+                     "case-insensitive substring", "schema", "type", "string",
+                     "done", "name", "done", "in", "query", "schema", "type", "boolean",
+                     "sort", "name", "sort", "in", "query", "schema", "type", "string",
+                     "default", "-created_at", "enum", "created_at", "-created_at",
+                     "updated_at", "-updated_at", "title", "-title");
 }
 
 static json_t *ref(const char *schema)
@@ -189,14 +91,63 @@ static json_t *json_body(const char *schema)
     return json_pack("{s:{s:o}}", "application/json", "schema", ref(schema));
 }
 
-static json_t *operation(const pamps_route *route, const op_doc *doc, json_t *qparams)
+/* One field of a body, as the reader checks it. */
+static json_t *field_schema(const pamps_field_spec *f)
 {
-    json_t *op = json_object(), *responses = json_object(), *params = json_array();
-    char status[4], *copy, *word, *state = NULL;
+    static const char *const types[] = { "string", "boolean", "integer" };
+    const pamps_string_rule *rule = f->rule;
+    json_t *s = json_object();
 
-    json_object_set_new(op, "tags", json_pack("[s]", doc ? doc->tag : "other"));
-    json_object_set_new(op, "summary", json_string(doc ? doc->summary : route->pattern));
-    json_object_set_new(op, "operationId", json_sprintf("%s %s", route->method, route->pattern));
+    json_object_set_new(s, "type", (f->flags & PAMPS_F_NULLABLE)
+                        ? json_pack("[ss]", types[f->type], "null") : json_string(types[f->type]));
+    if (f->type == PAMPS_FIELD_ID) {
+        json_object_set_new(s, "format", json_string("int64"));
+        json_object_set_new(s, "minimum", json_integer(1));
+    }
+    if (f->min_len) {
+        json_object_set_new(s, "minLength", json_integer((json_int_t)f->min_len));
+    }
+    if (f->max_len) {
+        json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max_len));
+    }
+    if (rule && rule->pattern) {
+        json_object_set_new(s, "pattern", json_string(rule->pattern));
+    }
+    if (rule && rule->format) {
+        json_object_set_new(s, "format", json_string(rule->format));
+    }
+    if (rule && rule->values) {
+        json_t *values = json_array();
+        for (size_t i = 0; rule->values[i]; i++) {
+            json_array_append_new(values, json_string(rule->values[i]));
+        }
+        json_object_set_new(s, "enum", values);
+    }
+    return s;
+}
+
+static json_t *body_schema(const pamps_body *body)
+{
+    json_t *props = json_object(), *required = json_array();
+
+    for (size_t i = 0; i < body->nfields; i++) {
+        json_object_set_new(props, body->fields[i].name, field_schema(&body->fields[i]));
+        if (body->fields[i].flags & PAMPS_F_REQUIRED) {
+            json_array_append_new(required, json_string(body->fields[i].name));
+        }
+    }
+    if (!json_array_size(required)) {
+        json_decref(required);
+        return json_pack("{s:s, s:o}", "type", "object", "properties", props);
+    }
+    return json_pack("{s:s, s:o, s:o}", "type", "object", "required", required,
+                     "properties", props);
+}
+
+static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams)
+{
+    json_t *params = json_array();
+    char *copy, *word, *state = NULL;
 
     /* path parameters, in the order of the pattern */
     for (const char *s = strchr(route->pattern, '{'); s; s = strchr(s + 1, '{')) {
@@ -209,8 +160,8 @@ static json_t *operation(const pamps_route *route, const op_doc *doc, json_t *qp
                                                             "format", "int64", "minimum", 1)
                                                 : json_pack("{s:s}", "type", "string")));
     }
-    if (doc && doc->query) {
-        copy = strdup(doc->query);
+    if (route->query) {
+        copy = strdup(route->query);
         for (word = strtok_r(copy, " ", &state); word; word = strtok_r(NULL, " ", &state)) {
             json_array_append(params, json_object_get(qparams, word));
         }
@@ -220,86 +171,160 @@ static json_t *operation(const pamps_route *route, const op_doc *doc, json_t *qp
         json_object_set(op, "parameters", params);
     }
     json_decref(params);
+}
 
-    if (route->flags & PAMPS_ROUTE_JSON_BODY) {
-        json_t *content = json_body(doc && doc->request ? doc->request : "Error");
-        if (route->flags & PAMPS_ROUTE_FORM_BODY) {
-            json_object_set_new(content, "application/x-www-form-urlencoded",
-                                json_pack("{s:o}", "schema", ref(doc->request)));
-        }
-        json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1,
-                                                         "content", content));
-    }
+static void add_request_body(json_t *op, const pamps_route *route)
+{
+    json_t *content;
 
-    snprintf(status, sizeof(status), "%d", doc ? doc->status : 200);
-    if (doc && doc->response) {
-        json_object_set_new(responses, status, json_pack("{s:s, s:o}", "description", "Success",
-                                                         "content", json_body(doc->response)));
+    if (!(route->flags & PAMPS_ROUTE_JSON_BODY) || !route->body) {
+        return;
     }
-    else if (doc && !strcmp(doc->op, "GET /docs")) {
-        json_object_set_new(responses, status, json_pack("{s:s, s:{s:{}}}", "description",
-                                                         "HTML page", "content", "text/html"));
+    content = json_body(route->body->name);
+    if (route->flags & PAMPS_ROUTE_FORM_BODY) {
+        json_object_set_new(content, "application/x-www-form-urlencoded",
+                            json_pack("{s:o}", "schema", ref(route->body->name)));
     }
-    else {
-        json_object_set_new(responses, status, json_pack("{s:s}", "description",
-                                                         doc && doc->status == 204
-                                                         ? "No Content" : "Success"));
+    json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1,
+                                                     "content", content));
+}
+
+static const char *error_words(int status)
+{
+    switch (status) {
+    case 400: return "Body is not a JSON object";
+    case 401: return "Not authenticated";
+    case 403: return "Forbidden";
+    case 404: return "Not found";
+    case 409: return "Conflict with existing data";
+    case 413: return "Body too large";
+    case 415: return "Unsupported media type";
+    case 422: return "Validation error";
+    case 429: return "Too many attempts";
+    case 503: return "Database unavailable";
     }
+    return "Error";
+}
+
+static void add_error(json_t *responses, int status, const char *words)
+{
+    char key[8];
+
+    snprintf(key, sizeof(key), "%d", status);
+    json_object_set_new(responses, key, json_pack("{s:s, s:o}", "description",
+                                                  words ? words : error_words(status),
+                                                  "content", json_body(status == 422
+                                                      ? "ValidationError" : "Error")));
+}
+
+static json_t *success(const pamps_route *route)
+{
+    if (!route->response) {
+        return json_pack("{s:s}", "description",
+                         route->status == 204 ? "No Content" : "Success");
+    }
+    if (strchr(route->response, '/')) {         /* a media type, no schema */
+        return json_pack("{s:s, s:{s:{}}}", "description", "Success",
+                         "content", route->response);
+    }
+    return json_pack("{s:s, s:o}", "description", "Success",
+                     "content", json_body(route->response));
+}
+
+static json_t *responses(const pamps_route *route)
+{
+    json_t *responses = json_object();
+    char key[8];
+
+    snprintf(key, sizeof(key), "%d", route->status);
+    json_object_set_new(responses, key, success(route));
     if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
-        json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearerAuth"));
-        json_object_set_new(responses, "401", json_pack("{s:s, s:o}", "description",
-                                                        "Not authenticated",
-                                                        "content", json_body("Error")));
+        add_error(responses, 401, NULL);
     }
     if (route->flags & PAMPS_ROUTE_ADMIN) {
-        json_object_set_new(responses, "403", json_pack("{s:s, s:o}", "description",
-                                                        "Admin only", "content",
-                                                        json_body("Error")));
+        add_error(responses, 403, "Admin only");
     }
     if (strchr(route->pattern, '{')) {
-        json_object_set_new(responses, "404", json_pack("{s:s, s:o}", "description",
-                                                        "Not found", "content",
-                                                        json_body("Error")));
+        add_error(responses, 404, NULL);
     }
-    if ((route->flags & PAMPS_ROUTE_JSON_BODY) || (doc && doc->query)) {
-        json_object_set_new(responses, "422", json_pack("{s:s, s:o}", "description",
-                                                        "Validation error", "content",
-                                                        json_body("ValidationError")));
+    if (route->flags & PAMPS_ROUTE_JSON_BODY) {
+        add_error(responses, 400, NULL);
+        add_error(responses, 413, NULL);
+        add_error(responses, 415, NULL);
     }
-    json_object_set_new(op, "responses", responses);
+    if ((route->flags & PAMPS_ROUTE_JSON_BODY) || route->query) {
+        add_error(responses, 422, NULL);
+    }
+    for (int i = 0; i < PAMPS_ROUTE_MAX_ERRORS && route->errors[i]; i++) {
+        snprintf(key, sizeof(key), "%d", route->errors[i]);
+        if (!json_object_get(responses, key)) {
+            add_error(responses, route->errors[i], NULL);
+        }
+    }
+    return responses;
+}
+
+static json_t *operation(const pamps_route *route, json_t *qparams)
+{
+    json_t *op = json_pack("{s:[s], s:s, s:o}", "tags", route->tag, "summary", route->summary,
+                           "operationId", json_sprintf("%s %s", route->method, route->pattern));
+
+    if (route->description) {
+        json_object_set_new(op, "description", json_string(route->description));
+    }
+    add_parameters(op, route, qparams);
+    add_request_body(op, route);
+    json_object_set_new(op, "responses", responses(route));
+    if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
+        json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearerAuth"));
+    }
     return op;
 }
 
-json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *version,
-                               const char *server_url)
+/* The views' schemas, with the role's values from its rule. */
+static json_t *view_schemas(void)
 {
-    json_t *paths = json_object(), *qparams = json_loads(query_params, 0, NULL);
-    json_t *doc;
+    static const pamps_field_spec role = PAMPS_SPEC_ROLE(0);
+    json_t *schemas = json_loads(view_schema_text, 0, NULL);
+
+    json_object_set_new(json_object_get(json_object_get(schemas, "OwnUser"), "properties"),
+                        "role", field_schema(&role));
+    return schemas;
+}
+
+json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *version,
+                               const char *server_url, int page_default, int page_max)
+{
+    json_t *paths = json_object(), *schemas = view_schemas();
+    json_t *qparams = query_params(page_default, page_max);
 
     for (size_t i = 0; i < n; i++) {
-        const op_doc *d = find_doc(routes[i].method, routes[i].pattern);
-        json_t *item = json_object_get(paths, routes[i].pattern);
-        char *method = strdup(routes[i].method);
+        const pamps_route *route = &routes[i];
+        json_t *item = json_object_get(paths, route->pattern);
+        char method[8];
+        size_t j;
 
         if (!item) {
             item = json_object();
-            json_object_set_new(paths, routes[i].pattern, item);
+            json_object_set_new(paths, route->pattern, item);
         }
-        for (char *c = method; *c; c++) {
-            *c = (char)(*c - 'A' + 'a');
+        for (j = 0; route->method[j] && j < sizeof(method) - 1; j++) {
+            method[j] = (char)(route->method[j] - 'A' + 'a');
         }
-        json_object_set_new(item, method, operation(&routes[i], d, qparams));
-        free(method);
+        method[j] = '\0';
+        json_object_set_new(item, method, operation(route, qparams));
+        if (route->body) {
+            json_object_set_new(schemas, route->body->name, body_schema(route->body));
+        }
     }
     json_decref(qparams);
-    doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s, s:s}}}}",
-                    "openapi", "3.1.0",
-                    "info", "title", "mod_pamps API", "version", version,
-                    "description", "Accounts, microblog, tasks and organization, served by Apache httpd.",
-                    "servers", "url", server_url,
-                    "paths", paths,
-                    "components", "schemas", json_loads(schemas, 0, NULL),
-                    "securitySchemes", "bearerAuth", "type", "http", "scheme", "bearer",
-                    "bearerFormat", "JWT");
-    return doc;
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s, s:s}}}}",
+                     "openapi", "3.1.0",
+                     "info", "title", "mod_pamps API", "version", version,
+                     "description", "Accounts, microblog, tasks and organization, served by Apache httpd.",
+                     "servers", "url", server_url,
+                     "paths", paths,
+                     "components", "schemas", schemas,
+                     "securitySchemes", "bearerAuth", "type", "http", "scheme", "bearer",
+                     "bearerFormat", "JWT");
 }

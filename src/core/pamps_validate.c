@@ -1,5 +1,5 @@
-/* Validation rules from API.md's table. */
-#include <ctype.h>
+/* Text checks the rules are built on: UTF-8 lengths, trimming, URLs, ids,
+ * case folding. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,42 +65,6 @@ const char *pamps_trim(const char *s, size_t *len)
     return (const char *)u;
 }
 
-int pamps_valid_username(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 3 || n > 32) {
-        return 0;
-    }
-    for (; *s; s++) {
-        if (!(isalnum((unsigned char)*s) || *s == '_') || (unsigned char)*s > 0x7F) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-int pamps_valid_email(const char *s)
-{
-    const char *at = strchr(s, '@'), *dot, *c;
-
-    if (!at || strchr(at + 1, '@') || at == s || strlen(s) > 254) {
-        return 0;
-    }
-    for (c = s; *c; c++) {
-        if ((unsigned char)*c <= 0x20) {    /* no spaces or controls */
-            return 0;
-        }
-    }
-    dot = strchr(at + 1, '.');
-    /* the domain needs a dot with a label on each side */
-    if (!dot || dot == at + 1 || at[1] == '.' || s[strlen(s) - 1] == '.'
-        || strstr(at + 1, "..")) {
-        return 0;
-    }
-    return 1;
-}
-
 int pamps_valid_http_url(const char *s)
 {
     const char *host;
@@ -140,33 +104,6 @@ int pamps_parse_id(const char *s, long long *id)
     }
     *id = v;
     return 0;
-}
-
-const char *pamps_check_username(const char *value, const char **type)
-{
-    if (pamps_valid_username(value)) {
-        return NULL;
-    }
-    *type = "string_pattern_mismatch";
-    return "String should match pattern '^[A-Za-z0-9_]{3,32}$'";
-}
-
-const char *pamps_check_email(const char *value, const char **type)
-{
-    if (pamps_valid_email(value)) {
-        return NULL;
-    }
-    *type = "value_error";
-    return "value is not a valid email address";
-}
-
-const char *pamps_check_http_url(const char *value, const char **type)
-{
-    if (pamps_valid_http_url(value)) {
-        return NULL;
-    }
-    *type = "url_parsing";
-    return "Input should be a valid URL with an http or https scheme";
 }
 
 /* Simple lower-case mapping of the scripts names are commonly written in:

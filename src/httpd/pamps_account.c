@@ -1,5 +1,5 @@
 /* What several handlers do to an account: show its own view, delete it
- * with everything API.md says goes with it, and the profile field rules. */
+ * with everything API.md says goes with it. */
 #include <string.h>
 
 #include "apr_strings.h"
@@ -7,32 +7,24 @@
 
 #include "pamps_config.h"
 #include "pamps_account.h"
+#include "pamps_fetch.h"
 #include "pamps_sql.h"
 #include "pamps_validate.h"
 
-const pamps_field_spec pamps_profile_fields[PAMPS_PROFILE_NFIELDS] = {
-    { "name",   PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 100, NULL },
-    { "bio",    PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 280, NULL },
-    { "avatar", PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 2048, pamps_check_http_url },
-};
+#define USER_NOT_FOUND "User not found"
 
 int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_OWN_VIEW, &rows,
-                                         PAMPS_ARGS(user_id));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (rows.nrows != 1) {
-        return pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
+    if (pamps_fetch_one(req, PAMPS_SQL_USER_OWN_VIEW, USER_NOT_FOUND, &row,
+                        PAMPS_ARGS(user_id)) != OK) {
+        return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_own_user(&rows.rows[0]), "/users/%s",
-                                  rows.rows[0].col[1]);
+        return pamps_send_created(req, pamps_view_own_user(&row), "/users/%s", row.col[1]);
     }
-    return pamps_send_json(req, status, pamps_view_own_user(&rows.rows[0]));
+    return pamps_send_json(req, status, pamps_view_own_user(&row));
 }
 
 pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id)
@@ -76,21 +68,16 @@ const char *pamps_account_hash(pamps_req *req, const char *password)
     return hash;
 }
 
-const char *pamps_path_user_id(pamps_req *req)
+int pamps_path_user_id(pamps_req *req, const char **id)
 {
-    pamps_rows rows;
-    pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
-                                         PAMPS_ARGS(req->match.params[0]));
+    pamps_row row;
 
-    if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return NULL;
+    if (pamps_fetch_one(req, PAMPS_SQL_USER_ID_BY_USERNAME, USER_NOT_FOUND, &row,
+                        PAMPS_ARGS(req->match.params[0])) != OK) {
+        return DONE;
     }
-    if (rows.nrows != 1) {
-        pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
-        return NULL;
-    }
-    return rows.rows[0].col[0];
+    *id = row.col[0];
+    return OK;
 }
 
 const char *pamps_case_key(pamps_req *req, const char *text)

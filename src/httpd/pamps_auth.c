@@ -56,8 +56,7 @@ static int authenticate_bearer(request_rec *r)
     st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows,
                          PAMPS_ARGS(apr_psprintf(r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub)));
     if (st != PAMPS_DB_OK) {
-        pamps_db_fail(req, st);
-        return DONE;
+        return pamps_db_fail(req, st);
     }
     if (rows.nrows != 1) {
         return reject(r, "user no longer exists", 1);

@@ -10,15 +10,12 @@
 #include "pamps_http.h"
 #include "pamps_request.h"
 
-int pamps_dispatch(request_rec *r)
+/* DONE once the response is written, as every step below says it */
+static int answer(pamps_req *req)
 {
-    pamps_req *req;
+    request_rec *r = req->r;
     unsigned flags;
 
-    if (!r->handler || strcmp(r->handler, PAMPS_HANDLER) != 0) {
-        return DECLINED;
-    }
-    req = pamps_request(r);
     if (req->route_result == PAMPS_ROUTE_NOT_FOUND) {
         return pamps_send_error(req, HTTP_NOT_FOUND, "Not Found");
     }
@@ -33,20 +30,33 @@ int pamps_dispatch(request_rec *r)
                       "protected route %s reached without authentication:"
                       " the <Location> needs 'AuthType Bearer' and"
                       " 'Require pamps-token'", r->uri);
-        pamps_send_401(r, "Not authenticated", 0);
-        return OK;
+        return pamps_send_401(r, "Not authenticated", 0);
     }
     if (pamps_read_query(req) != OK) {
         return OK;              /* the error response is written */
     }
     if (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) {
-        if (pamps_read_body(req, (flags & PAMPS_ROUTE_FORM_BODY) != 0) != OK
-            || !req->body || !json_is_object(req->body)) {
-            return OK;          /* the error response is written */
+        int rc = pamps_read_body(req, (flags & PAMPS_ROUTE_FORM_BODY) != 0);
+
+        if (rc != OK) {
+            return rc;
         }
     }
     if ((flags & PAMPS_ROUTE_ADMIN) && !req->user->is_admin) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Admin privileges required");
     }
-    return ((int (*)(pamps_req *))req->match.route->handler)(req);
+    return req->match.route->handler(req);
+}
+
+int pamps_dispatch(request_rec *r)
+{
+    int rc;
+
+    if (!r->handler || strcmp(r->handler, PAMPS_HANDLER) != 0) {
+        return DECLINED;
+    }
+    rc = answer(pamps_request(r));
+    /* handlers say DONE for "answered"; to httpd a handler that answered
+     * returns OK */
+    return rc == DONE ? OK : rc;
 }

@@ -33,7 +33,7 @@ static int write_json(request_rec *r, int status, json_t *doc)
         ap_rwrite(text, (int)len, r);
     }
     free(text);
-    return OK;
+    return DONE;
 }
 
 int pamps_send_json(pamps_req *req, int status, json_t *doc)
@@ -55,7 +55,7 @@ int pamps_send_422(pamps_req *req, json_t *errors)
 int pamps_send_no_content(pamps_req *req)
 {
     req->r->status = HTTP_NO_CONTENT;
-    return OK;
+    return DONE;
 }
 
 int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...)
@@ -77,8 +77,7 @@ int pamps_send_401(request_rec *r, const char *detail, int token_sent)
 {
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    token_sent ? "Bearer error=\"invalid_token\"" : "Bearer");
-    write_json(r, HTTP_UNAUTHORIZED, json_pack("{s:s}", "detail", detail));
-    return DONE;
+    return write_json(r, HTTP_UNAUTHORIZED, json_pack("{s:s}", "detail", detail));
 }
 
 /* The API's mount point: PampsMount, or the <Location> holding a Pamps
@@ -168,15 +167,12 @@ apr_table_t *pamps_query_args(pamps_req *req)
     return query ? query : apr_table_make(req->r->pool, 1);
 }
 
-/* Sends the error for a body that could not be taken and returns DONE, not
- * the OK of pamps_send_error: callers must tell "read" from "answered", or
- * the handler runs on an empty body and a second response follows the first. */
+/* Sends the error for a body that could not be taken (DONE). */
 static int body_error(pamps_req *req, int status, const char *detail)
 {
     /* the rest of the body is never read: close rather than drain it */
     req->r->connection->keepalive = AP_CONN_CLOSE;
-    pamps_send_error(req, status, detail);
-    return DONE;
+    return pamps_send_error(req, status, detail);
 }
 
 static int body_too_large(pamps_req *req)
@@ -324,10 +320,9 @@ static int read_body(pamps_req *req, int accept_form)
     }
     if (strcmp(type, "application/json") != 0
         && !(strlen(type) > 5 && strcmp(type + strlen(type) - 5, "+json") == 0)) {
-        pamps_send_error(req, HTTP_UNSUPPORTED_MEDIA_TYPE, accept_form
+        return pamps_send_error(req, HTTP_UNSUPPORTED_MEDIA_TYPE, accept_form
             ? "Unsupported media type: send application/json or application/x-www-form-urlencoded"
             : "Unsupported media type: send application/json");
-        return DONE;
     }
     if (len == 0) {
         req->body = json_object();      /* fields are then reported missing */
@@ -335,25 +330,22 @@ static int read_body(pamps_req *req, int accept_form)
     }
     req->body = pamps_json_parse(r->pool, raw, len);
     if (!req->body) {
-        pamps_send_error(req, HTTP_BAD_REQUEST, "Request body is not valid JSON");
-        return DONE;
+        return pamps_send_error(req, HTTP_BAD_REQUEST, "Request body is not valid JSON");
     }
     if (!json_is_object(req->body)) {
-        pamps_send_error(req, HTTP_BAD_REQUEST, "Request body must be a JSON object");
-        return DONE;
+        return pamps_send_error(req, HTTP_BAD_REQUEST, "Request body must be a JSON object");
     }
     return OK;
 }
 
-int pamps_read_fields(pamps_req *req, const pamps_field_spec *specs, size_t n,
-                      pamps_field_value *values)
+int pamps_read_fields(pamps_req *req, const pamps_body *body, pamps_field_value *values)
 {
     json_t *errors = json_array();
 
-    if (pamps_json_read_fields(req->r->pool, req->body, specs, n, values, errors)) {
-        pamps_send_422(req, errors);
-        return -1;
+    if (pamps_json_read_fields(req->r->pool, req->body, body->fields, body->nfields, values,
+                               errors)) {
+        return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    return 0;
+    return OK;
 }

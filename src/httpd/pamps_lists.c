@@ -40,11 +40,10 @@ static int read_page(pamps_req *req, pamps_page *page, int feed)
 
     pamps_page_params(req, pamps_query_args(req), page, feed, errors);
     if (json_array_size(errors)) {
-        pamps_send_422(req, errors);
-        return -1;
+        return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    return 0;
+    return OK;
 }
 
 int pamps_read_offset_page(pamps_req *req, pamps_page *page)

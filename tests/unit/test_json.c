@@ -11,7 +11,7 @@
 #include <apr_pools.h>
 
 #include "pamps_json.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 #include "unit_pool.h"
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
@@ -52,11 +52,11 @@ static void assert_error(json_t *errors, size_t i, const char *where, const char
 /* ---- pamps_json_read_fields ---- */
 
 static const pamps_field_spec register_specs[] = {
-    { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, pamps_check_username },
-    { "email",    PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 254, pamps_check_email },
+    { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 0, &pamps_rule_username },
+    { "email",    PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 254, &pamps_rule_email },
     { "password", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 8, 128, NULL },
     { "name",     PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 100, NULL },
-    { "avatar",   PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 2048, pamps_check_http_url },
+    { "avatar",   PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 2048, &pamps_rule_http_url },
 };
 
 static void test_all_good(void **state)
@@ -308,7 +308,7 @@ static void test_length_checked_before_extra_check(void **state)
 {
     /* a field that is both too long and fails the check gets one entry */
     static const pamps_field_spec specs[] = {
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 4, pamps_check_username },
+        { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 0, 4, &pamps_rule_username },
     };
     pamps_field_value v[1];
     json_t *body = parse("{\"username\": \"a b c d e\"}"), *errors = json_array();
@@ -324,7 +324,7 @@ static void test_length_checked_before_extra_check(void **state)
 static void test_extra_check_sees_trimmed_value(void **state)
 {
     static const pamps_field_spec specs[] = {
-        { "username", PAMPS_FIELD_STRING, PAMPS_F_TRIM, 0, 0, pamps_check_username },
+        { "username", PAMPS_FIELD_STRING, PAMPS_F_TRIM, 0, 0, &pamps_rule_username },
     };
     pamps_field_value v[1];
     json_t *body = parse("{\"username\": \"  bob  \"}"), *errors = json_array();

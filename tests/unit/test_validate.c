@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "pamps_rules.h"
 #include "pamps_validate.h"
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
