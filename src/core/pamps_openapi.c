@@ -308,7 +308,7 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
             item = json_object();
             json_object_set_new(paths, route->pattern, item);
         }
-        for (j = 0; route->method[j] && j < sizeof(method) - 1; j++) {
+        for (j = 0; j < sizeof(method) - 1 && route->method[j]; j++) {
             method[j] = (char)(route->method[j] - 'A' + 'a');
         }
         method[j] = '\0';

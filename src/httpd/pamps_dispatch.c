@@ -33,7 +33,7 @@ static int answer(pamps_req *req)
         return pamps_send_401(r, "Not authenticated", 0);
     }
     if (pamps_read_query(req) != OK) {
-        return OK;              /* the error response is written */
+        return DONE;
     }
     if (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) {
         int rc = pamps_read_body(req, (flags & PAMPS_ROUTE_FORM_BODY) != 0);

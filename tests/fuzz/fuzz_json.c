@@ -5,14 +5,16 @@
 #include "fuzz_common.h"
 #include "pamps_json.h"
 #include "pamps_json_text.h"
-#include "pamps_validate.h"
+#include "pamps_rules.h"
 
+/* the API's own rules, every kind: checks, lengths, trimming, null, bool */
 static const pamps_field_spec specs[] = {
-    { "username", PAMPS_FIELD_STRING, PAMPS_F_REQUIRED, 3, 32, pamps_check_username },
-    { "email", PAMPS_FIELD_STRING, 0, 3, 254, pamps_check_email },
-    { "avatar", PAMPS_FIELD_STRING, PAMPS_F_NULLABLE, 0, 2048, pamps_check_http_url },
-    { "title", PAMPS_FIELD_STRING, PAMPS_F_TRIM, 1, 200, NULL },
-    { "done", PAMPS_FIELD_BOOL, 0, 0, 0, NULL },
+    PAMPS_SPEC_USERNAME(PAMPS_F_REQUIRED),
+    PAMPS_SPEC_EMAIL(0),
+    PAMPS_SPECS_PROFILE,
+    PAMPS_SPEC_ROLE(0),
+    PAMPS_SPEC_TASK_TITLE(0),
+    PAMPS_SPEC_TASK_DONE(0),
 };
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))
 
