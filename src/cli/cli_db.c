@@ -7,13 +7,12 @@
 #include <apr_strings.h>
 
 #include "pamps_cli.h"
+#include "pamps_dberror.h"
 #include "pamps_migrate.h"
 
 static const char *dbd_error(pamps_cli_db *db, int rv)
 {
-    const char *e = apr_dbd_error(db->driver, db->handle, rv);
-
-    return (e && *e) ? e : "unknown database error";
+    return pamps_dbd_error(db->driver, db->handle, rv);
 }
 
 static apr_status_t close_db(void *data)

@@ -9,6 +9,7 @@
 
 #include "pamps_config.h"
 #include "pamps_db.h"
+#include "pamps_dberror.h"
 #include "pamps_http.h"
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
@@ -33,8 +34,12 @@ int pamps_db_available(void)
 
 static const char *db_error(ap_dbd_t *db, int rv)
 {
-    const char *e = apr_dbd_error(db->driver, db->handle, rv);
-    return e ? e : "unknown error";
+    return pamps_dbd_error(db->driver, db->handle, rv);
+}
+
+static pamps_dberr_class error_class(ap_dbd_t *db, const char *msg)
+{
+    return pamps_dberror_class(apr_dbd_name(db->driver), msg);
 }
 
 /* Per-connection setup. SQLite: settings that live in the connection, not
@@ -93,15 +98,6 @@ static void set_busy_timeout(ap_dbd_t *db, int ms)
     }
 }
 
-/* A PostgreSQL session that ended under us (a server restart): the error
- * of the first statement that meets it. */
-static int session_ended(ap_dbd_t *db, const char *msg)
-{
-    return strcmp(apr_dbd_name(db->driver), "pgsql") == 0
-           && (strstr(msg, "server closed the connection") || strstr(msg, "terminating connection")
-               || strstr(msg, "no connection to the server"));
-}
-
 /* After a failed prepare, brings the connection up to date if that can
  * help, and says so:
  * - SQLite prepares against the schema the connection last read: one that
@@ -122,7 +118,7 @@ static int refresh_connection(ap_dbd_t *db, const char *why)
         }
         return 1;
     }
-    return session_ended(db, why)
+    return error_class(db, why) == PAMPS_DBERR_SESSION_ENDED
            && apr_dbd_check_conn(db->driver, db->pool, db->handle) == APR_SUCCESS;
 }
 
@@ -168,30 +164,25 @@ static ap_dbd_t *get_db(pamps_req *req)
     return req->db;
 }
 
-static int is_unique_violation(const char *msg)
-{
-    return msg && (strstr(msg, "UNIQUE constraint") || strstr(msg, "duplicate key"));
-}
-
 /* Sorts a failed call into conflict, lost connection or other error. */
-
 static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
 {
     const char *msg = db_error(db, rv);
+    pamps_dberr_class class = error_class(db, msg);
 
-    if (is_unique_violation(msg)) {
+    if (class == PAMPS_DBERR_UNIQUE) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, PAMPS_LOGNO(103)
                       "%s: unique conflict: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_CONFLICT;
     }
-    if (strstr(msg, "FOREIGN KEY constraint") || strstr(msg, "foreign key constraint")) {
+    if (class == PAMPS_DBERR_FOREIGN_KEY) {
         /* the post, user or department checked a moment ago was deleted */
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, PAMPS_LOGNO(113)
                       "%s: referenced row gone: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_GONE;
     }
     if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS
-        || session_ended(db, msg)) {
+        || class == PAMPS_DBERR_SESSION_ENDED) {
         /* whichever session comes next (pgsql reconnects in check_conn)
          * has none of this connection's statements */
         apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
@@ -204,29 +195,20 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
     return PAMPS_DB_ERROR;
 }
 
-/* Whether an error says this connection lost its prepared statements:
- * - sqlite3: the driver prepares with the legacy sqlite3_prepare(), whose
- *   statements fail for good once the schema changed under them (a
- *   migration, or an ANALYZE from outside);
- * - pgsql: apr_dbd_check_conn (which mod_dbd runs on every acquire) PQresets
- *   a broken connection, and the new server session has none of them. */
-static int statements_lost(ap_dbd_t *db, const char *msg)
-{
-    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
-        return strstr(msg, "schema has changed") != NULL;
-    }
-    return strstr(msg, "prepared statement") && strstr(msg, "does not exist");
-}
-
 /* After such an error, or once a session that ended has been reconnected,
  * prepares the statements again and says whether the failed one may run
  * once more: not inside a transaction, which the failure has spoilt. */
 static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
 {
-    const char *msg = db_error(db, rv);
+    pamps_dberr_class class = error_class(db, db_error(db, rv));
 
-    if (!statements_lost(db, msg)
-        && !(session_ended(db, msg)
+    /* statements lost: the sqlite3 driver prepares with the legacy
+     * sqlite3_prepare(), whose statements fail for good once the schema
+     * changed under them; on pgsql apr_dbd_check_conn (which mod_dbd runs
+     * on every acquire) PQresets a broken connection, and the new session
+     * has none of them */
+    if (class != PAMPS_DBERR_STATEMENTS_LOST
+        && !(class == PAMPS_DBERR_SESSION_ENDED
              && apr_dbd_check_conn(db->driver, req->r->pool, db->handle) == APR_SUCCESS)) {
         return 0;
     }
@@ -241,10 +223,7 @@ static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
  * driver's own retries (15 x 100 ms) */
 static int sqlite_busy(ap_dbd_t *db, int rv)
 {
-    const char *msg = db_error(db, rv);
-
-    return strcmp(apr_dbd_name(db->driver), "sqlite3") == 0
-           && (strstr(msg, "database is locked") || strstr(msg, "database table is locked"));
+    return error_class(db, db_error(db, rv)) == PAMPS_DBERR_BUSY;
 }
 
 #define BUSY_ATTEMPTS 4         /* after 50, 100, 200 and 400 ms pauses */
