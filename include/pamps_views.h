@@ -1,22 +1,11 @@
-/* Rows as the database helpers return them, and the JSON views API.md
- * defines for them. Plain C and jansson: unit tests link this alone. */
+/* The JSON views API.md defines for database rows. Plain C and jansson:
+ * unit tests link this alone. */
 #ifndef PAMPS_VIEWS_H
 #define PAMPS_VIEWS_H
 
 #include <jansson.h>
 
-typedef struct {
-    int ncols;
-    const char **col;             /* NULL for SQL NULL */
-} pamps_row;
-
-typedef struct {
-    int nrows;
-    pamps_row *rows;
-} pamps_rows;
-
-long long pamps_col_int(const pamps_row *row, int i);
-int pamps_col_bool(const pamps_row *row, int i);   /* 1/0 (SQLite), t/f (PostgreSQL) */
+#include "pamps_rows.h"
 
 /* Sets key to the canonical RFC 3339 form of a database timestamp. */
 void pamps_json_set_time(json_t *obj, const char *key, const char *db_text);

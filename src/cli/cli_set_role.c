@@ -13,7 +13,7 @@
 static int run_set_role(pamps_cli_args *a)
 {
     const char *username = a->arg[0], *role = a->arg[1];
-    pamps_cli_rows rows;
+    pamps_rows rows;
     pamps_cli_db *db;
     int rv, changed = 0;
 
@@ -32,17 +32,17 @@ static int run_set_role(pamps_cli_args *a)
     if (rows.nrows == 0) {
         return pamps_cli_error("no user named %s", username);
     }
-    if (strcmp(rows.rows[0][2], role) == 0) {
-        printf("%s is already %s\n", rows.rows[0][1], role);
+    if (strcmp(rows.rows[0].col[2], role) == 0) {
+        printf("%s is already %s\n", rows.rows[0].col[1], role);
         return PAMPS_CLI_OK;
     }
-    if (pamps_cli_exec(db, SET_ROLE, &changed, PAMPS_CLI_ARGS(role, rows.rows[0][0]))) {
+    if (pamps_cli_exec(db, SET_ROLE, &changed, PAMPS_CLI_ARGS(role, rows.rows[0].col[0]))) {
         return pamps_cli_error("cannot change the role in %s: %s", db->label, db->error);
     }
     if (changed != 1) {         /* deleted since we read it */
         return pamps_cli_error("no user named %s", username);
     }
-    printf("%s is now %s (was %s)\n", rows.rows[0][1], role, rows.rows[0][2]);
+    printf("%s is now %s (was %s)\n", rows.rows[0].col[1], role, rows.rows[0].col[2]);
     return PAMPS_CLI_OK;
 }
 

@@ -41,14 +41,14 @@ static const char *created_text(apr_pool_t *p, const char *value)
 }
 
 /* Row values made safe to print (see pamps_cli_printable), times canonical. */
-static const char ***clean_rows(apr_pool_t *p, const pamps_cli_rows *rows)
+static const char ***clean_rows(apr_pool_t *p, const pamps_rows *rows)
 {
     const char ***out = apr_pcalloc(p, sizeof(*out) * (rows->nrows + 1));
 
     for (int i = 0; i < rows->nrows; i++) {
         out[i] = apr_pcalloc(p, sizeof(**out) * NCOLS);
         for (int c = 0; c < NCOLS; c++) {
-            out[i][c] = pamps_cli_printable(p, rows->rows[i][c]);
+            out[i][c] = pamps_cli_printable(p, rows->rows[i].col[c]);
         }
         out[i][COL_CREATED] = created_text(p, out[i][COL_CREATED]);
     }
@@ -103,7 +103,7 @@ static void print_table(const char ***cells, int nrows)
 
 static int run_user_list(pamps_cli_args *a)
 {
-    pamps_cli_rows rows;
+    pamps_rows rows;
     pamps_cli_db *db;
     int rv;
 

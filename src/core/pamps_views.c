@@ -1,22 +1,8 @@
 /* JSON shapes of API.md's resources, built from database rows. */
-#include <stdlib.h>
-#include <string.h>
 
 #include "pamps_json.h"
 #include "pamps_time.h"
 #include "pamps_views.h"
-
-long long pamps_col_int(const pamps_row *row, int i)
-{
-    return (i < row->ncols && row->col[i]) ? strtoll(row->col[i], NULL, 10) : 0;
-}
-
-int pamps_col_bool(const pamps_row *row, int i)
-{
-    const char *v = i < row->ncols ? row->col[i] : NULL;
-
-    return v && (strcmp(v, "1") == 0 || strcmp(v, "t") == 0 || strcmp(v, "true") == 0);
-}
 
 void pamps_json_set_time(json_t *obj, const char *key, const char *db_text)
 {

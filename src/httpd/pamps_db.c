@@ -254,8 +254,6 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
 {
     ap_dbd_t *db = get_db(req);
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    apr_array_header_t *rows;
     int rv;
 
     memset(out, 0, sizeof(*out));
@@ -274,24 +272,7 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     if (rv) {
         return classify(req, db, stmt, rv);
     }
-    rows = apr_array_make(req->r->pool, 8, sizeof(pamps_row));
-    while (apr_dbd_get_row(db->driver, req->r->pool, res, &row, -1) == 0) {
-        pamps_row *pr = apr_array_push(rows);
-
-        pr->ncols = apr_dbd_num_cols(db->driver, res);
-        pr->col = apr_pcalloc(req->r->pool, sizeof(char *) * (pr->ncols + 1));
-        for (int i = 0; i < pr->ncols; i++) {
-            char *v = NULL;
-
-            /* get_entry gives "" for NULL on pgsql; datum_get tells them apart */
-            if (apr_dbd_datum_get(db->driver, row, i, APR_DBD_TYPE_STRING, &v) == APR_SUCCESS
-                && v) {
-                pr->col[i] = apr_pstrdup(req->r->pool, v);
-            }
-        }
-    }
-    out->nrows = rows->nelts;
-    out->rows = (pamps_row *)rows->elts;
+    pamps_dbd_read_rows(db->driver, req->r->pool, res, out);
     return PAMPS_DB_OK;
 }
 
