@@ -11,30 +11,22 @@
 #ifndef PAMPS_SQL_H
 #define PAMPS_SQL_H
 
-#define PAMPS_TASK_COLS "id, title, description, done, created_at, updated_at"
+#include "pamps_columns.h"
+
+#define PAMPS_TASK_COLS PAMPS_SELECT_LIST(PAMPS_COLS_TASK)
 #define PAMPS_TASK_FILTER \
     " FROM tasks WHERE user_id = " P_ID " AND (%s = 'any' OR done = " P_BOOL ")" \
     " AND (%s = '' OR lower(title) LIKE %s ESCAPE '\\')"
 #define PAMPS_TASK_LIST(order) \
     "SELECT " PAMPS_TASK_COLS PAMPS_TASK_FILTER " ORDER BY " order " LIMIT " P_ID " OFFSET " P_ID
 
-/* own view: public columns, email, role, then the three counts */
-#define PAMPS_USER_OWN_COLS \
-    "u.id, u.username, u.name, u.bio, u.avatar, u.created_at, u.email, u.role, " \
-    "(SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id), " \
-    "(SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id), " \
-    "(SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id)"
+#define PAMPS_PUBLIC_USER_COLS PAMPS_SELECT_LIST(PAMPS_COLS_USER)
+/* a profile adds the counts; the own view adds what only the owner sees */
+#define PAMPS_USER_PROFILE_COLS PAMPS_PUBLIC_USER_COLS PAMPS_SELECT_MORE(PAMPS_COLS_USER_COUNTS)
+#define PAMPS_USER_OWN_COLS PAMPS_USER_PROFILE_COLS PAMPS_SELECT_MORE(PAMPS_COLS_USER_PRIVATE)
 
-#define PAMPS_PUBLIC_USER_COLS "u.id, u.username, u.name, u.bio, u.avatar, u.created_at"
-
-/* post view: post columns, its counts, liked_by_me (first parameter: the
- * viewer), then the author's public columns */
-#define PAMPS_POST_COLS \
-    "p.id, p.text, p.parent_id, p.created_at, p.updated_at," \
-    " (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)," \
-    " (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)," \
-    " EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = " P_ID "), " \
-    PAMPS_PUBLIC_USER_COLS
+/* post view: the post, then its author */
+#define PAMPS_POST_COLS PAMPS_SELECT_LIST(PAMPS_COLS_POST) PAMPS_SELECT_MORE(PAMPS_COLS_USER)
 #define PAMPS_POST_SELECT "SELECT " PAMPS_POST_COLS " FROM posts p JOIN users u ON u.id = p.user_id"
 /* keyset pages: newest first, ids below the cursor, one row more than asked
  * so the handler knows whether there is a next page */
@@ -46,7 +38,7 @@
 
 /* Departments and positions share one implementation: the same statements
  * over their own tables, generated here for each. */
-#define PAMPS_ORG_COLS "o.id, o.name, o.description, o.created_at"
+#define PAMPS_ORG_COLS PAMPS_SELECT_LIST(PAMPS_COLS_ORG)
 #define PAMPS_ORG_STATEMENTS(X, K, table, members, key) \
     X(K##_LIST, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT " P_ID " OFFSET " P_ID) \
     X(K##_COUNT, "SELECT COUNT(*) FROM " table) \
@@ -72,7 +64,7 @@
 
 #define PAMPS_STATEMENTS(X) \
     X(PING, "SELECT 1") \
-    X(USER_AUTH, "SELECT id, username, role, token_version FROM users WHERE id = " P_ID) \
+    X(USER_AUTH, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) " FROM users WHERE id = " P_ID) \
     X(USER_OWN_VIEW, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
     X(USER_ID_BY_USERNAME, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
     X(USER_ID_BY_EMAIL, "SELECT id FROM users WHERE email_key = %s") \
@@ -81,7 +73,7 @@
       " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, " P_TS ", " P_TS ")" \
       " ON CONFLICT DO NOTHING RETURNING id") \
     X(USER_LOGIN_LOOKUP, \
-      "SELECT id, password_hash, token_version FROM users" \
+      "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_LOGIN) " FROM users" \
       " WHERE lower(username) = lower(%s) OR email_key = %s") \
     X(USER_PATCH, \
       "UPDATE users SET" \
@@ -111,7 +103,8 @@
     X(REFRESH_INSERT, \
       "INSERT INTO refresh_tokens (jti, user_id, family, expires_at, created_at)" \
       " VALUES (%s, " P_ID ", %s, " P_TS ", " P_TS ")") \
-    X(REFRESH_GET, "SELECT user_id, revoked_at FROM refresh_tokens WHERE jti = %s") \
+    X(REFRESH_GET, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_REFRESH) " FROM refresh_tokens" \
+      " WHERE jti = %s") \
     X(REFRESH_REVOKE, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE jti = %s AND revoked_at IS NULL") \
     X(REFRESH_REVOKE_FAMILY, \
@@ -121,7 +114,7 @@
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE user_id = " P_ID \
       " AND revoked_at IS NULL") \
     X(FAILURES_COUNT, \
-      "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = %s" \
+      "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_FAILURES) " FROM login_failures WHERE key = %s" \
       " AND failed_at > " P_TS) \
     X(FAILURES_INSERT, "INSERT INTO login_failures (key, failed_at) VALUES (%s, " P_TS ")") \
     X(FAILURES_PRUNE, "DELETE FROM login_failures WHERE key = %s AND failed_at <= " P_TS) \
@@ -149,7 +142,7 @@
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE("u.id")) \
     X(USERS_COUNT, "SELECT COUNT(*) FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')") \
-    X(USER_PROFILE, "SELECT " PAMPS_USER_OWN_COLS " FROM users u" \
+    X(USER_PROFILE, "SELECT " PAMPS_USER_PROFILE_COLS " FROM users u" \
       " WHERE lower(u.username) = lower(%s)") \
     X(USER_SET_ROLE, "UPDATE users SET role = %s, updated_at = " P_TS " WHERE id = " P_ID) \
     X(FOLLOWERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \

@@ -138,7 +138,7 @@ int pamps_h_org_create(pamps_req *req)
     if (rows.nrows != 1) {      /* ON CONFLICT DO NOTHING: the name is taken */
         return conflict(req, k);
     }
-    return send_item(req, k, HTTP_CREATED, rows.rows[0].col[0]);
+    return send_item(req, k, HTTP_CREATED, rows.rows[0].col[PAMPS_COL_VALUE]);
 }
 
 int pamps_h_org_patch(pamps_req *req)

@@ -46,7 +46,7 @@ static const char *post_owner(pamps_req *req, const char *id)
         pamps_send_error(req, HTTP_NOT_FOUND, "Post not found");
         return NULL;
     }
-    return rows.rows[0].col[0];
+    return rows.rows[0].col[PAMPS_COL_VALUE];
 }
 
 /* parent_id: absent or null for a top-level post, else a positive integer */
@@ -99,7 +99,7 @@ int pamps_h_posts_create(pamps_req *req)
     if (st != PAMPS_DB_OK || rows.nrows != 1) {
         return pamps_db_fail(req, st == PAMPS_DB_OK ? PAMPS_DB_ERROR : st);
     }
-    return send_post(req, HTTP_CREATED, rows.rows[0].col[0]);
+    return send_post(req, HTTP_CREATED, rows.rows[0].col[PAMPS_COL_VALUE]);
 }
 
 int pamps_h_posts_feed(pamps_req *req)

@@ -53,7 +53,7 @@ static int send_task_or_404(pamps_req *req, int status, pamps_db_status st,
     }
     if (status == HTTP_CREATED) {
         return pamps_send_created(req, pamps_view_task(&rows->rows[0]), "/tasks/%s",
-                                  rows->rows[0].col[0]);
+                                  rows->rows[0].col[PAMPS_COL_TASK_ID]);
     }
     return pamps_send_json(req, status, pamps_view_task(&rows->rows[0]));
 }

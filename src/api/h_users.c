@@ -28,7 +28,6 @@ int pamps_h_users_profile(pamps_req *req)
     pamps_rows rows;
     pamps_db_status st = pamps_db_select(req, PAMPS_SQL_USER_PROFILE, &rows,
                                          PAMPS_ARGS(req->match.params[0]));
-    json_t *profile;
 
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
@@ -36,11 +35,7 @@ int pamps_h_users_profile(pamps_req *req)
     if (rows.nrows != 1) {
         return pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
     }
-    /* the profile is the own view without what only the owner may see */
-    profile = pamps_view_own_user(&rows.rows[0]);
-    json_object_del(profile, "email");
-    json_object_del(profile, "role");
-    return pamps_send_json(req, HTTP_OK, profile);
+    return pamps_send_json(req, HTTP_OK, pamps_view_profile(&rows.rows[0]));
 }
 
 int pamps_h_users_posts(pamps_req *req)

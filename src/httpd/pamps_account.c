@@ -30,7 +30,7 @@ int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
     }
     if (status == HTTP_CREATED) {
         return pamps_send_created(req, pamps_view_own_user(&rows.rows[0]), "/users/%s",
-                                  rows.rows[0].col[1]);
+                                  rows.rows[0].col[PAMPS_COL_USER_USERNAME]);
     }
     return pamps_send_json(req, status, pamps_view_own_user(&rows.rows[0]));
 }
@@ -90,7 +90,7 @@ const char *pamps_path_user_id(pamps_req *req)
         pamps_send_error(req, HTTP_NOT_FOUND, "User not found");
         return NULL;
     }
-    return rows.rows[0].col[0];
+    return rows.rows[0].col[PAMPS_COL_VALUE];
 }
 
 const char *pamps_case_key(pamps_req *req, const char *text)

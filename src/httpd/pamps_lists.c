@@ -94,7 +94,7 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
         json_array_append_new(items, view(&rows.rows[i]));
     }
     return pamps_send_json(req, HTTP_OK,
-                           pamps_view_offset_page(items, count.nrows ? pamps_col_int(&count.rows[0], 0) : 0,
+                           pamps_view_offset_page(items, count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0,
                                                   page->limit, page->offset));
 }
 
@@ -118,6 +118,7 @@ int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int n
                            json_pack("{s:o, s:I, s:o}", "items", items,
                                      "limit", (json_int_t)page->limit,
                                      "next_before", rows.nrows > page->limit
-                                         ? json_integer(pamps_col_int(&rows.rows[n - 1], 0))
+                                         ? json_integer(pamps_col_int(&rows.rows[n - 1],
+                                                                      PAMPS_COL_POST_ID))
                                          : json_null()));
 }
