@@ -63,8 +63,24 @@ static void setup_connection(ap_dbd_t *db)
     }
 }
 
+/* Whether the statement's text has the placeholders it declares. One that
+ * does not stays unprepared: calls to it fail (see checked_statement)
+ * rather than bind values to the wrong places. */
+static int declared_right(server_rec *s, const pamps_sql_statement *st)
+{
+    int found = pamps_sql_placeholders(st->sql);
+
+    if (found != st->nargs) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(114)
+                     "%s declares %d arguments but its text has %d placeholders:"
+                     " not preparing it", st->label, st->nargs, found);
+        return 0;
+    }
+    return 1;
+}
+
 /* Prepares every statement on db; on failure says which, and why. */
-static int prepare_all(ap_dbd_t *db, const char **label, const char **why)
+static int prepare_all(server_rec *s, ap_dbd_t *db, const char **label, const char **why)
 {
     const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
 
@@ -76,6 +92,9 @@ static int prepare_all(ap_dbd_t *db, const char **label, const char **why)
         char *name = apr_pstrdup(db->pool, sql[i].label);
         int rv;
 
+        if (!declared_right(s, &sql[i])) {
+            continue;
+        }
         ap_str_tolower(name);
         rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql[i].sql, name, &stmt);
         if (rv) {
@@ -131,10 +150,10 @@ static int prepare_connection(server_rec *s, ap_dbd_t *db)
         return 0;
     }
     setup_connection(db);
-    if (prepare_all(db, &label, &why) && refresh_connection(db, why)) {
+    if (prepare_all(s, db, &label, &why) && refresh_connection(db, why)) {
         setup_connection(db);
         label = NULL;
-        prepare_all(db, &label, &why);
+        prepare_all(s, db, &label, &why);
     }
     if (label) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
@@ -249,6 +268,20 @@ static apr_dbd_prepared_t *statement(ap_dbd_t *db, int stmt)
     return apr_hash_get(db->prepared, pamps_sql[stmt].label, APR_HASH_KEY_STRING);
 }
 
+/* Whether a call gives stmt the values it declares, and stmt was prepared
+ * (its text agrees): a wrong query never runs, the caller answers 500. */
+static int call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nargs)
+{
+    if (nargs != pamps_sql[stmt].nargs || !statement(db, stmt)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(115)
+                      "%s called with %d arguments; it takes %d%s: not run",
+                      pamps_sql[stmt].label, nargs, pamps_sql[stmt].nargs,
+                      statement(db, stmt) ? "" : " and was not prepared");
+        return 0;
+    }
+    return 1;
+}
+
 pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
                                 int nargs, const char *const *args)
 {
@@ -259,6 +292,9 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     memset(out, 0, sizeof(*out));
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
+    }
+    if (!call_fits(req, db, stmt, nargs)) {
+        return PAMPS_DB_ERROR;
     }
     /* random access (1): the whole result arrives inside pselect, so a
      * failure is reported here; in sequential mode pgsql reports it later
@@ -284,6 +320,9 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
 
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
+    }
+    if (!call_fits(req, db, stmt, nargs)) {
+        return PAMPS_DB_ERROR;
     }
     rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                         statement(db, stmt), nargs, (const char **)args);

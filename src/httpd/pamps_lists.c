@@ -76,6 +76,7 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     pamps_rows rows, count;
     pamps_db_status st;
     json_t *items;
+    long long total;
 
     for (int i = 0; i < nargs; i++) {
         list_args[i] = args[i];
@@ -93,9 +94,9 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     for (int i = 0; i < rows.nrows; i++) {
         json_array_append_new(items, view(&rows.rows[i]));
     }
+    total = count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0;
     return pamps_send_json(req, HTTP_OK,
-                           pamps_view_offset_page(items, count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0,
-                                                  page->limit, page->offset));
+                           pamps_view_offset_page(items, total, page->limit, page->offset));
 }
 
 int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int nargs,
