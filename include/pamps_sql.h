@@ -153,6 +153,10 @@
     X(USER_PROFILE, 1, "SELECT " PAMPS_USER_PROFILE_COLS " FROM users u" \
       " WHERE lower(u.username) = lower(%s)") \
     X(USER_SET_ROLE, 3, "UPDATE users SET role = %s, updated_at = " P_TS " WHERE id = " P_ID) \
+    /* the pamps command's: a user's role by name, and every user */ \
+    X(USER_AUTH_BY_USERNAME, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) " FROM users" \
+      " WHERE lower(username) = lower(%s)") \
+    X(USERS_ALL, 0, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_CLI_USER) " FROM users ORDER BY id") \
     X(FOLLOWERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
       " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = " P_ID \
       PAMPS_USER_PAGE("f.follower_id")) \

@@ -13,8 +13,6 @@
 #include "pamps_time.h"
 #include "pamps_validate.h"
 
-#define SET_ROLE_ADMIN "UPDATE users SET role = 'admin' WHERE id = %s"
-
 /* Fails when a row has key; the API's 409 messages, naming value. */
 static int check_free(pamps_cli_db *db, int stmt, const char *key, const char *value,
                       const char *taken)
@@ -53,8 +51,9 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
         return pamps_cli_error("Username or email already registered: %s, %s",
                                username, email);
     }
-    *id = rows.rows[0].col[0];
-    if (admin && pamps_cli_exec(db, SET_ROLE_ADMIN, NULL, PAMPS_CLI_ARGS(*id))) {
+    *id = rows.rows[0].col[PAMPS_COL_VALUE];
+    if (admin && pamps_cli_exec(db, sql[PAMPS_SQL_USER_SET_ROLE].sql, NULL,
+                                PAMPS_CLI_ARGS("admin", now, *id))) {
         goto fail;
     }
     if (pamps_cli_commit(db)) {
