@@ -64,7 +64,7 @@ static void setup_connection(ap_dbd_t *db)
 }
 
 /* Whether the statement's text has the placeholders it declares. One that
- * does not stays unprepared: calls to it fail (see checked_statement)
+ * does not stays unprepared: calls to it fail (see call_fits)
  * rather than bind values to the wrong places. */
 static int declared_right(server_rec *s, const pamps_sql_statement *st)
 {
