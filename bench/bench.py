@@ -104,7 +104,7 @@ def module_statements(module, *names):
     the .so): the header may have changed since the build."""
     cflags = subprocess.run(["pkg-config", "--cflags", "apr-1"], capture_output=True,
                             text=True).stdout.split()
-    src = '#include "pamps_sql.h"\n#define X(n, s) @@ n s\nPAMPS_STATEMENTS(X)\n'
+    src = '#include "pamps_sql.h"\n#define X(n, a, s) @@ n s\nPAMPS_STATEMENTS(X)\n'
     out = subprocess.run(["gcc", "-E", "-P", "-I", os.path.join(TOP, "include")] + cflags
                          + ["-x", "c", "-"], input=src, capture_output=True, text=True,
                          check=True).stdout

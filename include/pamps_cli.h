@@ -8,6 +8,7 @@
 #include <apr_dbd.h>
 
 #include "pamps_password.h"
+#include "pamps_rows.h"
 
 /* Exit statuses */
 #define PAMPS_CLI_OK    0
@@ -63,11 +64,6 @@ typedef struct {
     const char *error;            /* the last failure, one line */
 } pamps_cli_db;
 
-typedef struct {
-    int nrows, ncols;
-    const char *const *const *rows;   /* rows[i][j], NULL for SQL NULL */
-} pamps_cli_rows;
-
 /* Opens the database, closed when p is destroyed; a sqlite3 file must
  * already exist unless create is set. Prints the error and returns non-zero
  * (an exit status) on failure. */
@@ -79,7 +75,7 @@ int pamps_cli_db_check_schema(pamps_cli_db *db);
 
 /* Prepared statements with apr_dbd's %s placeholders, all values text.
  * Return 0, or -1 with db->error set. Every row is read and copied. */
-int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_cli_rows *out,
+int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_rows *out,
                      int nargs, const char *const *args);
 int pamps_cli_exec(pamps_cli_db *db, const char *sql, int *affected,
                    int nargs, const char *const *args);

@@ -3,6 +3,10 @@
  * timestamps as RFC 3339 text, which both dialects compare in time order.
  * Each statement is prepared once per pooled connection.
  *
+ * X(name, nargs, sql): nargs is the number of placeholders, which every
+ * call must give as many values for (a unit test holds the text to it;
+ * pamps_db refuses a call that does not).
+ *
  * A value that is not text goes in through a typed placeholder, P_ID
  * (bigint), P_TS (timestamp) or P_BOOL, which pamps_sql.c expands once per
  * dialect: as a plain %s for SQLite, whose column affinity converts the
@@ -11,30 +15,22 @@
 #ifndef PAMPS_SQL_H
 #define PAMPS_SQL_H
 
-#define PAMPS_TASK_COLS "id, title, description, done, created_at, updated_at"
+#include "pamps_columns.h"
+
+#define PAMPS_TASK_COLS PAMPS_SELECT_LIST(PAMPS_COLS_TASK)
 #define PAMPS_TASK_FILTER \
     " FROM tasks WHERE user_id = " P_ID " AND (%s = 'any' OR done = " P_BOOL ")" \
     " AND (%s = '' OR lower(title) LIKE %s ESCAPE '\\')"
 #define PAMPS_TASK_LIST(order) \
     "SELECT " PAMPS_TASK_COLS PAMPS_TASK_FILTER " ORDER BY " order " LIMIT " P_ID " OFFSET " P_ID
 
-/* own view: public columns, email, role, then the three counts */
-#define PAMPS_USER_OWN_COLS \
-    "u.id, u.username, u.name, u.bio, u.avatar, u.created_at, u.email, u.role, " \
-    "(SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id), " \
-    "(SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id), " \
-    "(SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id)"
+#define PAMPS_PUBLIC_USER_COLS PAMPS_SELECT_LIST(PAMPS_COLS_USER)
+/* a profile adds the counts; the own view adds what only the owner sees */
+#define PAMPS_USER_PROFILE_COLS PAMPS_PUBLIC_USER_COLS PAMPS_SELECT_MORE(PAMPS_COLS_USER_COUNTS)
+#define PAMPS_USER_OWN_COLS PAMPS_USER_PROFILE_COLS PAMPS_SELECT_MORE(PAMPS_COLS_USER_PRIVATE)
 
-#define PAMPS_PUBLIC_USER_COLS "u.id, u.username, u.name, u.bio, u.avatar, u.created_at"
-
-/* post view: post columns, its counts, liked_by_me (first parameter: the
- * viewer), then the author's public columns */
-#define PAMPS_POST_COLS \
-    "p.id, p.text, p.parent_id, p.created_at, p.updated_at," \
-    " (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)," \
-    " (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)," \
-    " EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = " P_ID "), " \
-    PAMPS_PUBLIC_USER_COLS
+/* post view: the post, then its author */
+#define PAMPS_POST_COLS PAMPS_SELECT_LIST(PAMPS_COLS_POST) PAMPS_SELECT_MORE(PAMPS_COLS_USER)
 #define PAMPS_POST_SELECT "SELECT " PAMPS_POST_COLS " FROM posts p JOIN users u ON u.id = p.user_id"
 /* keyset pages: newest first, ids below the cursor, one row more than asked
  * so the handler knows whether there is a next page */
@@ -46,44 +42,46 @@
 
 /* Departments and positions share one implementation: the same statements
  * over their own tables, generated here for each. */
-#define PAMPS_ORG_COLS "o.id, o.name, o.description, o.created_at"
+#define PAMPS_ORG_COLS PAMPS_SELECT_LIST(PAMPS_COLS_ORG)
 #define PAMPS_ORG_STATEMENTS(X, K, table, members, key) \
-    X(K##_LIST, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT " P_ID " OFFSET " P_ID) \
-    X(K##_COUNT, "SELECT COUNT(*) FROM " table) \
-    X(K##_GET, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = " P_ID) \
-    X(K##_INSERT, "INSERT INTO " table " (name, name_key, description, created_at)" \
+    X(K##_LIST, 2, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT " P_ID \
+      " OFFSET " P_ID) \
+    X(K##_COUNT, 0, "SELECT COUNT(*) FROM " table) \
+    X(K##_GET, 1, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = " P_ID) \
+    X(K##_INSERT, 4, "INSERT INTO " table " (name, name_key, description, created_at)" \
       " VALUES (%s, %s, %s, " P_TS ") ON CONFLICT DO NOTHING RETURNING id") \
-    X(K##_UPDATE, "UPDATE " table " SET name = CASE WHEN %s = '1' THEN %s ELSE name END," \
+    X(K##_UPDATE, 7, "UPDATE " table " SET name = CASE WHEN %s = '1' THEN %s ELSE name END," \
       " name_key = CASE WHEN %s = '1' THEN %s ELSE name_key END," \
       " description = CASE WHEN %s = '1' THEN %s ELSE description END WHERE id = " P_ID) \
-    X(K##_DELETE_MEMBERS, "DELETE FROM " members " WHERE " key " = " P_ID) \
-    X(K##_DELETE, "DELETE FROM " table " WHERE id = " P_ID) \
-    X(K##_MEMBERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
+    X(K##_DELETE_MEMBERS, 1, "DELETE FROM " members " WHERE " key " = " P_ID) \
+    X(K##_DELETE, 1, "DELETE FROM " table " WHERE id = " P_ID) \
+    X(K##_MEMBERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
       " JOIN users u ON u.id = m.user_id WHERE m." key " = " P_ID PAMPS_USER_PAGE("m.user_id")) \
-    X(K##_MEMBERS_COUNT, "SELECT COUNT(*) FROM " members " WHERE " key " = " P_ID) \
-    X(K##_OF_USER_LIST, "SELECT " PAMPS_ORG_COLS " FROM " members " m JOIN " table " o" \
+    X(K##_MEMBERS_COUNT, 1, "SELECT COUNT(*) FROM " members " WHERE " key " = " P_ID) \
+    X(K##_OF_USER_LIST, 3, "SELECT " PAMPS_ORG_COLS " FROM " members " m JOIN " table " o" \
       " ON o.id = m." key " WHERE m.user_id = " P_ID " ORDER BY o.id LIMIT " P_ID \
       " OFFSET " P_ID) \
-    X(K##_OF_USER_COUNT, "SELECT COUNT(*) FROM " members " WHERE user_id = " P_ID) \
-    X(K##_ASSIGN, "INSERT INTO " members " (" key ", user_id, created_at)" \
+    X(K##_OF_USER_COUNT, 1, "SELECT COUNT(*) FROM " members " WHERE user_id = " P_ID) \
+    X(K##_ASSIGN, 3, "INSERT INTO " members " (" key ", user_id, created_at)" \
       " VALUES (" P_ID ", " P_ID ", " P_TS ")" \
       " ON CONFLICT DO NOTHING") \
-    X(K##_UNASSIGN, "DELETE FROM " members " WHERE " key " = " P_ID " AND user_id = " P_ID)
+    X(K##_UNASSIGN, 2, "DELETE FROM " members " WHERE " key " = " P_ID " AND user_id = " P_ID)
 
 #define PAMPS_STATEMENTS(X) \
-    X(PING, "SELECT 1") \
-    X(USER_AUTH, "SELECT id, username, role, token_version FROM users WHERE id = " P_ID) \
-    X(USER_OWN_VIEW, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
-    X(USER_ID_BY_USERNAME, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
-    X(USER_ID_BY_EMAIL, "SELECT id FROM users WHERE email_key = %s") \
-    X(USER_INSERT, \
+    X(PING, 0, "SELECT 1") \
+    X(USER_AUTH, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) " FROM users" \
+      " WHERE id = " P_ID) \
+    X(USER_OWN_VIEW, 1, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
+    X(USER_ID_BY_USERNAME, 1, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
+    X(USER_ID_BY_EMAIL, 1, "SELECT id FROM users WHERE email_key = %s") \
+    X(USER_INSERT, 9, \
       "INSERT INTO users (username, email, email_key, password_hash, name, bio, avatar," \
       " created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, " P_TS ", " P_TS ")" \
       " ON CONFLICT DO NOTHING RETURNING id") \
-    X(USER_LOGIN_LOOKUP, \
-      "SELECT id, password_hash, token_version FROM users" \
+    X(USER_LOGIN_LOOKUP, 2, \
+      "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_LOGIN) " FROM users" \
       " WHERE lower(username) = lower(%s) OR email_key = %s") \
-    X(USER_PATCH, \
+    X(USER_PATCH, 12, \
       "UPDATE users SET" \
       " name = CASE WHEN %s = '1' THEN %s ELSE name END," \
       " bio = CASE WHEN %s = '1' THEN %s ELSE bio END," \
@@ -91,94 +89,102 @@
       " email = CASE WHEN %s = '1' THEN %s ELSE email END," \
       " email_key = CASE WHEN %s = '1' THEN %s ELSE email_key END," \
       " updated_at = " P_TS " WHERE id = " P_ID) \
-    X(USER_PASSWORD_HASH, "SELECT password_hash FROM users WHERE id = " P_ID) \
-    X(USER_SET_PASSWORD, \
+    X(USER_PASSWORD_HASH, 1, "SELECT password_hash FROM users WHERE id = " P_ID) \
+    X(USER_SET_PASSWORD, 3, \
       "UPDATE users SET password_hash = %s, token_version = token_version + 1," \
       " updated_at = " P_TS " WHERE id = " P_ID) \
-    X(USER_DEL_LIKES, \
+    X(USER_DEL_LIKES, 2, \
       "DELETE FROM likes WHERE user_id = " P_ID \
       " OR post_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
-    X(USER_DETACH_REPLIES, \
+    X(USER_DETACH_REPLIES, 2, \
       "UPDATE posts SET parent_id = NULL WHERE user_id <> " P_ID \
       " AND parent_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
-    X(USER_DEL_POSTS, "DELETE FROM posts WHERE user_id = " P_ID) \
-    X(USER_DEL_FOLLOWS, "DELETE FROM follows WHERE follower_id = " P_ID " OR followee_id = " P_ID) \
-    X(USER_DEL_TASKS, "DELETE FROM tasks WHERE user_id = " P_ID) \
-    X(USER_DEL_TOKENS, "DELETE FROM refresh_tokens WHERE user_id = " P_ID) \
-    X(USER_DEL_DEPARTMENTS, "DELETE FROM department_members WHERE user_id = " P_ID) \
-    X(USER_DEL_POSITIONS, "DELETE FROM position_members WHERE user_id = " P_ID) \
-    X(USER_DELETE, "DELETE FROM users WHERE id = " P_ID) \
-    X(REFRESH_INSERT, \
+    X(USER_DEL_POSTS, 1, "DELETE FROM posts WHERE user_id = " P_ID) \
+    X(USER_DEL_FOLLOWS, 2, \
+      "DELETE FROM follows WHERE follower_id = " P_ID " OR followee_id = " P_ID) \
+    X(USER_DEL_TASKS, 1, "DELETE FROM tasks WHERE user_id = " P_ID) \
+    X(USER_DEL_TOKENS, 1, "DELETE FROM refresh_tokens WHERE user_id = " P_ID) \
+    X(USER_DEL_DEPARTMENTS, 1, "DELETE FROM department_members WHERE user_id = " P_ID) \
+    X(USER_DEL_POSITIONS, 1, "DELETE FROM position_members WHERE user_id = " P_ID) \
+    X(USER_DELETE, 1, "DELETE FROM users WHERE id = " P_ID) \
+    X(REFRESH_INSERT, 5, \
       "INSERT INTO refresh_tokens (jti, user_id, family, expires_at, created_at)" \
       " VALUES (%s, " P_ID ", %s, " P_TS ", " P_TS ")") \
-    X(REFRESH_GET, "SELECT user_id, revoked_at FROM refresh_tokens WHERE jti = %s") \
-    X(REFRESH_REVOKE, \
+    X(REFRESH_GET, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_REFRESH) " FROM refresh_tokens" \
+      " WHERE jti = %s") \
+    X(REFRESH_REVOKE, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE jti = %s AND revoked_at IS NULL") \
-    X(REFRESH_REVOKE_FAMILY, \
+    X(REFRESH_REVOKE_FAMILY, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE family = %s" \
       " AND revoked_at IS NULL") \
-    X(REFRESH_REVOKE_USER, \
+    X(REFRESH_REVOKE_USER, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE user_id = " P_ID \
       " AND revoked_at IS NULL") \
-    X(FAILURES_COUNT, \
-      "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = %s" \
+    X(FAILURES_COUNT, 2, \
+      "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_FAILURES) " FROM login_failures WHERE key = %s" \
       " AND failed_at > " P_TS) \
-    X(FAILURES_INSERT, "INSERT INTO login_failures (key, failed_at) VALUES (%s, " P_TS ")") \
-    X(FAILURES_PRUNE, "DELETE FROM login_failures WHERE key = %s AND failed_at <= " P_TS) \
-    X(FAILURES_CLEAR, "DELETE FROM login_failures WHERE key = %s") \
-    X(TASK_INSERT, \
+    X(FAILURES_INSERT, 2, "INSERT INTO login_failures (key, failed_at) VALUES (%s, " P_TS ")") \
+    X(FAILURES_PRUNE, 2, "DELETE FROM login_failures WHERE key = %s AND failed_at <= " P_TS) \
+    X(FAILURES_CLEAR, 1, "DELETE FROM login_failures WHERE key = %s") \
+    X(TASK_INSERT, 6, \
       "INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)" \
       " VALUES (" P_ID ", %s, %s, " P_BOOL ", " P_TS ", " P_TS ") RETURNING " PAMPS_TASK_COLS) \
-    X(TASK_GET, "SELECT " PAMPS_TASK_COLS " FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
-    X(TASK_UPDATE, \
+    X(TASK_GET, 2, \
+      "SELECT " PAMPS_TASK_COLS " FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
+    X(TASK_UPDATE, 9, \
       "UPDATE tasks SET" \
       " title = CASE WHEN %s = '1' THEN %s ELSE title END," \
       " description = CASE WHEN %s = '1' THEN %s ELSE description END," \
       " done = CASE WHEN %s = '1' THEN " P_BOOL " ELSE done END," \
       " updated_at = " P_TS " WHERE id = " P_ID " AND user_id = " P_ID \
       " RETURNING " PAMPS_TASK_COLS) \
-    X(TASK_DELETE, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
-    X(TASK_COUNT, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
-    X(TASK_LIST_CREATED_DESC, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
-    X(TASK_LIST_CREATED_ASC, PAMPS_TASK_LIST("created_at ASC, id ASC")) \
-    X(TASK_LIST_UPDATED_DESC, PAMPS_TASK_LIST("updated_at DESC, id DESC")) \
-    X(TASK_LIST_UPDATED_ASC, PAMPS_TASK_LIST("updated_at ASC, id ASC")) \
-    X(TASK_LIST_TITLE_DESC, PAMPS_TASK_LIST("title DESC, id DESC")) \
-    X(TASK_LIST_TITLE_ASC, PAMPS_TASK_LIST("title ASC, id ASC")) \
-    X(USERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM users u" \
+    X(TASK_DELETE, 2, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
+    X(TASK_COUNT, 5, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
+    X(TASK_LIST_CREATED_DESC, 7, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
+    X(TASK_LIST_CREATED_ASC, 7, PAMPS_TASK_LIST("created_at ASC, id ASC")) \
+    X(TASK_LIST_UPDATED_DESC, 7, PAMPS_TASK_LIST("updated_at DESC, id DESC")) \
+    X(TASK_LIST_UPDATED_ASC, 7, PAMPS_TASK_LIST("updated_at ASC, id ASC")) \
+    X(TASK_LIST_TITLE_DESC, 7, PAMPS_TASK_LIST("title DESC, id DESC")) \
+    X(TASK_LIST_TITLE_ASC, 7, PAMPS_TASK_LIST("title ASC, id ASC")) \
+    X(USERS_LIST, 4, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE("u.id")) \
-    X(USERS_COUNT, "SELECT COUNT(*) FROM users u" \
+    X(USERS_COUNT, 2, "SELECT COUNT(*) FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')") \
-    X(USER_PROFILE, "SELECT " PAMPS_USER_OWN_COLS " FROM users u" \
+    X(USER_PROFILE, 1, "SELECT " PAMPS_USER_PROFILE_COLS " FROM users u" \
       " WHERE lower(u.username) = lower(%s)") \
-    X(USER_SET_ROLE, "UPDATE users SET role = %s, updated_at = " P_TS " WHERE id = " P_ID) \
-    X(FOLLOWERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
+    X(USER_SET_ROLE, 3, "UPDATE users SET role = %s, updated_at = " P_TS " WHERE id = " P_ID) \
+    /* the pamps command's: a user's role by name, and every user */ \
+    X(USER_AUTH_BY_USERNAME, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) " FROM users" \
+      " WHERE lower(username) = lower(%s)") \
+    X(USERS_ALL, 0, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_CLI_USER) " FROM users ORDER BY id") \
+    X(FOLLOWERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
       " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = " P_ID \
       PAMPS_USER_PAGE("f.follower_id")) \
-    X(FOLLOWERS_COUNT, "SELECT COUNT(*) FROM follows WHERE followee_id = " P_ID) \
-    X(FOLLOWING_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
+    X(FOLLOWERS_COUNT, 1, "SELECT COUNT(*) FROM follows WHERE followee_id = " P_ID) \
+    X(FOLLOWING_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
       " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = " P_ID \
       PAMPS_USER_PAGE("f.followee_id")) \
-    X(FOLLOWING_COUNT, "SELECT COUNT(*) FROM follows WHERE follower_id = " P_ID) \
-    X(FOLLOW_INSERT, "INSERT INTO follows (follower_id, followee_id, created_at)" \
+    X(FOLLOWING_COUNT, 1, "SELECT COUNT(*) FROM follows WHERE follower_id = " P_ID) \
+    X(FOLLOW_INSERT, 3, "INSERT INTO follows (follower_id, followee_id, created_at)" \
       " VALUES (" P_ID ", " P_ID ", " P_TS ") ON CONFLICT DO NOTHING") \
-    X(FOLLOW_DELETE, "DELETE FROM follows WHERE follower_id = " P_ID " AND followee_id = " P_ID) \
-    X(POST_INSERT, "INSERT INTO posts (user_id, parent_id, text, created_at, updated_at)" \
+    X(FOLLOW_DELETE, 2, \
+      "DELETE FROM follows WHERE follower_id = " P_ID " AND followee_id = " P_ID) \
+    X(POST_INSERT, 5, "INSERT INTO posts (user_id, parent_id, text, created_at, updated_at)" \
       " VALUES (" P_ID ", " P_ID ", %s, " P_TS ", " P_TS ") RETURNING id") \
-    X(POST_GET, PAMPS_POST_SELECT " WHERE p.id = " P_ID) \
-    X(POST_OWNER, "SELECT user_id FROM posts WHERE id = " P_ID) \
-    X(POST_UPDATE, "UPDATE posts SET text = %s, updated_at = " P_TS " WHERE id = " P_ID) \
-    X(POST_DETACH_REPLIES, "UPDATE posts SET parent_id = NULL WHERE parent_id = " P_ID) \
-    X(POST_DEL_LIKES, "DELETE FROM likes WHERE post_id = " P_ID) \
-    X(POST_DELETE, "DELETE FROM posts WHERE id = " P_ID) \
-    X(FEED_ALL, PAMPS_POST_SELECT " WHERE 1 = 1" PAMPS_FEED_PAGE) \
-    X(FEED_USER, PAMPS_POST_SELECT " WHERE p.user_id = " P_ID PAMPS_FEED_PAGE) \
-    X(FEED_REPLIES, PAMPS_POST_SELECT " WHERE p.parent_id = " P_ID PAMPS_FEED_PAGE) \
+    X(POST_GET, 2, PAMPS_POST_SELECT " WHERE p.id = " P_ID) \
+    X(POST_OWNER, 1, "SELECT user_id FROM posts WHERE id = " P_ID) \
+    X(POST_UPDATE, 3, "UPDATE posts SET text = %s, updated_at = " P_TS " WHERE id = " P_ID) \
+    X(POST_DETACH_REPLIES, 1, "UPDATE posts SET parent_id = NULL WHERE parent_id = " P_ID) \
+    X(POST_DEL_LIKES, 1, "DELETE FROM likes WHERE post_id = " P_ID) \
+    X(POST_DELETE, 1, "DELETE FROM posts WHERE id = " P_ID) \
+    X(FEED_ALL, 3, PAMPS_POST_SELECT " WHERE 1 = 1" PAMPS_FEED_PAGE) \
+    X(FEED_USER, 4, PAMPS_POST_SELECT " WHERE p.user_id = " P_ID PAMPS_FEED_PAGE) \
+    X(FEED_REPLIES, 4, PAMPS_POST_SELECT " WHERE p.parent_id = " P_ID PAMPS_FEED_PAGE) \
     /* the timeline takes from each author (the followed, and the caller) at \
      * most a page of their newest posts below the cursor, through posts_user, \
      * and keeps the newest of those: its cost follows the number of authors, \
      * not the size of the table */ \
-    X(FEED_TIMELINE, "SELECT " PAMPS_POST_COLS " FROM (SELECT w_p.id FROM" \
+    X(FEED_TIMELINE, 7, "SELECT " PAMPS_POST_COLS " FROM (SELECT w_p.id FROM" \
       " (SELECT f.followee_id AS uid FROM follows f WHERE f.follower_id = " P_ID \
       "  UNION ALL SELECT CAST(%s AS BIGINT)) w" \
       " JOIN posts w_p ON w_p.user_id = w.uid WHERE w_p.id < " P_ID " AND w_p.id >= COALESCE(" \
@@ -186,23 +192,24 @@
       "   ORDER BY x.id DESC LIMIT 1 OFFSET " P_ID "), 0)" \
       " ORDER BY w_p.id DESC LIMIT " P_ID ") page" \
       " JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id ORDER BY p.id DESC") \
-    X(LIKE_INSERT, "INSERT INTO likes (post_id, user_id, created_at)" \
+    X(LIKE_INSERT, 3, "INSERT INTO likes (post_id, user_id, created_at)" \
       " VALUES (" P_ID ", " P_ID ", " P_TS ")" \
       " ON CONFLICT DO NOTHING") \
-    X(LIKE_DELETE, "DELETE FROM likes WHERE post_id = " P_ID " AND user_id = " P_ID) \
-    X(LIKERS_LIST, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
+    X(LIKE_DELETE, 2, "DELETE FROM likes WHERE post_id = " P_ID " AND user_id = " P_ID) \
+    X(LIKERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
       " JOIN users u ON u.id = l.user_id WHERE l.post_id = " P_ID PAMPS_USER_PAGE("l.user_id")) \
-    X(LIKERS_COUNT, "SELECT COUNT(*) FROM likes WHERE post_id = " P_ID) \
+    X(LIKERS_COUNT, 1, "SELECT COUNT(*) FROM likes WHERE post_id = " P_ID) \
     PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
     PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")
 
-#define PAMPS_SQL_ENUM(name, sql) PAMPS_SQL_##name,
+#define PAMPS_SQL_ENUM(name, nargs, sql) PAMPS_SQL_##name,
 typedef enum { PAMPS_STATEMENTS(PAMPS_SQL_ENUM) PAMPS_SQL_COUNT } pamps_sql_id;
 #undef PAMPS_SQL_ENUM
 
 typedef struct {
     const char *label;
     const char *sql;
+    int nargs;                    /* the values each call gives */
 } pamps_sql_statement;
 
 /* the statements in SQLite's and in PostgreSQL's form; same labels */
@@ -211,6 +218,9 @@ extern const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT];
 
 /* The table for an apr_dbd driver name ("sqlite3", "pgsql"). */
 const pamps_sql_statement *pamps_sql_for_driver(const char *driver);
+
+/* The number of apr_dbd placeholders (%s, %d, ...; not %%) in sql. */
+int pamps_sql_placeholders(const char *sql);
 
 /* A LIKE parameter matching q as a substring, case-insensitively: q is
  * lower-cased and its wildcards escaped (with '\\', as the statements say). */

@@ -1,40 +1,28 @@
-/* Rows as the database helpers return them, and the JSON views API.md
- * defines for them. Plain C and jansson: unit tests link this alone. */
+/* The JSON views API.md defines for database rows. Plain C and jansson:
+ * unit tests link this alone. */
 #ifndef PAMPS_VIEWS_H
 #define PAMPS_VIEWS_H
 
 #include <jansson.h>
 
-typedef struct {
-    int ncols;
-    const char **col;             /* NULL for SQL NULL */
-} pamps_row;
-
-typedef struct {
-    int nrows;
-    pamps_row *rows;
-} pamps_rows;
-
-long long pamps_col_int(const pamps_row *row, int i);
-int pamps_col_bool(const pamps_row *row, int i);   /* 1/0 (SQLite), t/f (PostgreSQL) */
+#include "pamps_columns.h"
+#include "pamps_rows.h"
 
 /* Sets key to the canonical RFC 3339 form of a database timestamp. */
 void pamps_json_set_time(json_t *obj, const char *key, const char *db_text);
 
-/* Column layouts (see pamps_sql.h):
- *   public user: id, username, name, bio, avatar, created_at
- *   own view:    public user, email, role, posts, followers, following
- *   task:        id, title, description, done, created_at, updated_at
- *   department / position: id, name, description, created_at */
-#define PAMPS_PUBLIC_USER_NCOLS 6
+/* Each view reads its row by the PAMPS_COL_* positions of the statement's
+ * column list (pamps_columns.h). */
+
+/* public user, its columns from first on (0, or PAMPS_POST_AUTHOR) */
 json_t *pamps_view_public_user(const pamps_row *row, int first);
+/* public user and counts (PAMPS_PROFILE_NCOLS columns) */
+json_t *pamps_view_profile(const pamps_row *row);
+/* the profile, email and role (PAMPS_OWN_NCOLS columns) */
 json_t *pamps_view_own_user(const pamps_row *row);
 json_t *pamps_view_task(const pamps_row *row);
-
-/* post: id, text, parent_id, created_at, updated_at, likes, replies,
- * liked_by_me, then the author's public user columns */
+/* the post as the viewer sees it, with its author */
 json_t *pamps_view_post(const pamps_row *row);
-
 json_t *pamps_view_org(const pamps_row *row);   /* department or position */
 
 /* {"items": [...], "total": N, "limit": L, "offset": O} */

@@ -93,7 +93,7 @@ static int register_account(pamps_req *req)
     if (rows.nrows != 1) {      /* lost a race for the same name or email */
         return pamps_send_error(req, HTTP_CONFLICT, "Username or email already registered");
     }
-    return pamps_send_own_view(req, HTTP_CREATED, rows.rows[0].col[0]);
+    return pamps_send_own_view(req, HTTP_CREATED, rows.rows[0].col[PAMPS_COL_VALUE]);
 }
 
 static int bad_credentials(pamps_req *req)
@@ -131,8 +131,8 @@ static int login(pamps_req *req)
         return pamps_db_fail(req, st);
     }
     if (rows.nrows == 1) {
-        account_key = apr_pstrcat(p, "user:", rows.rows[0].col[0], NULL);
-        hash = rows.rows[0].col[1];
+        account_key = apr_pstrcat(p, "user:", rows.rows[0].col[PAMPS_COL_LOGIN_ID], NULL);
+        hash = rows.rows[0].col[PAMPS_COL_LOGIN_PASSWORD_HASH];
     }
     else {
         char *name = apr_pstrdup(p, v[0].str);
@@ -152,8 +152,9 @@ static int login(pamps_req *req)
         return bad_credentials(req);
     }
     pamps_throttle_clear(req, account_key);
-    pair = pamps_issue_token_pair(req, pamps_col_int(&rows.rows[0], 0),
-                                  pamps_col_int(&rows.rows[0], 2), NULL, &st);
+    pair = pamps_issue_token_pair(req, pamps_col_int(&rows.rows[0], PAMPS_COL_LOGIN_ID),
+                                  pamps_col_int(&rows.rows[0], PAMPS_COL_LOGIN_TOKEN_VERSION),
+                                  NULL, &st);
     if (!pair) {
         return pamps_db_fail(req, st);
     }
@@ -203,7 +204,8 @@ static int refresh(pamps_req *req)
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows, PAMPS_ARGS(sub))) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
-    if (rows.nrows != 1 || pamps_col_int(&rows.rows[0], 3) != claims.ver) {
+    if (rows.nrows != 1
+        || pamps_col_int(&rows.rows[0], PAMPS_COL_AUTH_TOKEN_VERSION) != claims.ver) {
         return pamps_send_401(req->r, "Invalid refresh token", 1);
     }
     if ((st = pamps_db_begin(req)) != PAMPS_DB_OK

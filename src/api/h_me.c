@@ -40,7 +40,7 @@ static int me_patch(pamps_req *req)
         if (st != PAMPS_DB_OK) {
             return pamps_db_fail(req, st);
         }
-        if (rows.nrows && pamps_col_int(&rows.rows[0], 0) != req->user->id) {
+        if (rows.nrows && pamps_col_int(&rows.rows[0], PAMPS_COL_VALUE) != req->user->id) {
             return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");
         }
     }
@@ -91,7 +91,8 @@ static int me_password(pamps_req *req)
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
-    if (rows.nrows != 1 || !pamps_password_verify(p, &cost, rows.rows[0].col[0], v[0].str)) {
+    if (rows.nrows != 1
+        || !pamps_password_verify(p, &cost, rows.rows[0].col[PAMPS_COL_VALUE], v[0].str)) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Current password is incorrect");
     }
     if (!(hash = pamps_account_hash(req, v[1].str))) {

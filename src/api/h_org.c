@@ -129,7 +129,7 @@ static int org_create(pamps_req *req)
     if (rows.nrows != 1) {      /* ON CONFLICT DO NOTHING: the name is taken */
         return conflict(req, k);
     }
-    return send_item(req, k, HTTP_CREATED, rows.rows[0].col[0]);
+    return send_item(req, k, HTTP_CREATED, rows.rows[0].col[PAMPS_COL_VALUE]);
 }
 
 static int org_patch(pamps_req *req)

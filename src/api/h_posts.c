@@ -45,7 +45,7 @@ static int post_owner(pamps_req *req, const char *id, const char **owner)
     if (pamps_fetch_one(req, PAMPS_SQL_POST_OWNER, NOT_FOUND, &row, PAMPS_ARGS(id)) != OK) {
         return DONE;
     }
-    *owner = row.col[0];
+    *owner = row.col[PAMPS_COL_VALUE];
     return OK;
 }
 
@@ -76,7 +76,7 @@ static int posts_create(pamps_req *req)
     if (st != PAMPS_DB_OK || rows.nrows != 1) {
         return pamps_db_fail(req, st == PAMPS_DB_OK ? PAMPS_DB_ERROR : st);
     }
-    return send_post(req, HTTP_CREATED, rows.rows[0].col[0]);
+    return send_post(req, HTTP_CREATED, rows.rows[0].col[PAMPS_COL_VALUE]);
 }
 
 static int posts_feed(pamps_req *req)

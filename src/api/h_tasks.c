@@ -61,7 +61,8 @@ static int send_task(pamps_req *req, int status, int stmt, int nargs, const char
         return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_task(&row), "/tasks/%s", row.col[0]);
+        return pamps_send_created(req, pamps_view_task(&row), "/tasks/%s",
+                                  row.col[PAMPS_COL_TASK_ID]);
     }
     return pamps_send_json(req, status, pamps_view_task(&row));
 }
@@ -119,9 +120,9 @@ static int tasks_create(pamps_req *req)
         return DONE;
     }
     return send_task(req, HTTP_CREATED, PAMPS_SQL_TASK_INSERT,
-                         PAMPS_ARGS(req->user->id_text, v[F_TITLE].str,
-                                    v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "",
-                                    bool_text(v[F_DONE].boolean), now, now));
+                     PAMPS_ARGS(req->user->id_text, v[F_TITLE].str,
+                                v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "",
+                                bool_text(v[F_DONE].boolean), now, now));
 }
 
 static int tasks_get(pamps_req *req)
@@ -141,11 +142,11 @@ static int update_task(pamps_req *req, int replace)
     }
     description = v[F_DESCRIPTION].present ? v[F_DESCRIPTION].str : "";
     return send_task(req, HTTP_OK, PAMPS_SQL_TASK_UPDATE,
-                         PAMPS_ARGS(bool_text(v[F_TITLE].present), v[F_TITLE].str,
-                                    bool_text(replace || v[F_DESCRIPTION].present), description,
-                                    bool_text(v[F_DONE].present), bool_text(v[F_DONE].boolean),
-                                    pamps_now_text(req->r->pool), req->match.params[0],
-                                    req->user->id_text));
+                     PAMPS_ARGS(bool_text(v[F_TITLE].present), v[F_TITLE].str,
+                                bool_text(replace || v[F_DESCRIPTION].present), description,
+                                bool_text(v[F_DONE].present), bool_text(v[F_DONE].boolean),
+                                pamps_now_text(req->r->pool), req->match.params[0],
+                                req->user->id_text));
 }
 
 static int tasks_put(pamps_req *req)

@@ -28,17 +28,12 @@ static int users_list(pamps_req *req)
 static int users_profile(pamps_req *req)
 {
     pamps_row row;
-    json_t *profile;
 
     if (pamps_fetch_one(req, PAMPS_SQL_USER_PROFILE, "User not found", &row,
                         PAMPS_ARGS(req->match.params[0])) != OK) {
         return DONE;
     }
-    /* the profile is the own view without what only the owner may see */
-    profile = pamps_view_own_user(&row);
-    json_object_del(profile, "email");
-    json_object_del(profile, "role");
-    return pamps_send_json(req, HTTP_OK, profile);
+    return pamps_send_json(req, HTTP_OK, pamps_view_profile(&row));
 }
 
 static int users_posts(pamps_req *req)

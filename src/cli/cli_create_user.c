@@ -14,14 +14,12 @@
 #include "pamps_rules.h"
 #include "pamps_validate.h"
 
-#define SET_ROLE_ADMIN "UPDATE users SET role = 'admin' WHERE id = %s"
-
 /* Fails when a row has key; the API's 409 messages, naming value. */
 static int check_free(pamps_cli_db *db, int stmt, const char *key, const char *value,
                       const char *taken)
 {
     const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
-    pamps_cli_rows rows;
+    pamps_rows rows;
 
     if (pamps_cli_select(db, sql[stmt].sql, &rows, PAMPS_CLI_ARGS(key))) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
@@ -37,7 +35,7 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
 {
     const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     char now[PAMPS_TIME_LEN];
-    pamps_cli_rows rows;
+    pamps_rows rows;
 
     pamps_time_format((long long)apr_time_sec(apr_time_now()), now);
     if (pamps_cli_begin(db)) {
@@ -54,8 +52,9 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
         return pamps_cli_error("Username or email already registered: %s, %s",
                                username, email);
     }
-    *id = rows.rows[0][0];
-    if (admin && pamps_cli_exec(db, SET_ROLE_ADMIN, NULL, PAMPS_CLI_ARGS(*id))) {
+    *id = rows.rows[0].col[PAMPS_COL_VALUE];
+    if (admin && pamps_cli_exec(db, sql[PAMPS_SQL_USER_SET_ROLE].sql, NULL,
+                                PAMPS_CLI_ARGS("admin", now, *id))) {
         goto fail;
     }
     if (pamps_cli_commit(db)) {

@@ -7,13 +7,12 @@
 #include <apr_strings.h>
 
 #include "pamps_cli.h"
+#include "pamps_dberror.h"
 #include "pamps_migrate.h"
 
 static const char *dbd_error(pamps_cli_db *db, int rv)
 {
-    const char *e = apr_dbd_error(db->driver, db->handle, rv);
-
-    return (e && *e) ? e : "unknown database error";
+    return pamps_dbd_error(db->driver, db->handle, rv);
 }
 
 static apr_status_t close_db(void *data)
@@ -67,7 +66,7 @@ int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db 
 {
     const char *colon = strchr(spec, ':'), *name, *params, *err = NULL;
     pamps_cli_db *db = apr_pcalloc(p, sizeof(*db));
-    pamps_cli_rows probe;
+    pamps_rows probe;
 
     db->pool = p;
     name = colon ? apr_pstrmemdup(p, spec, colon - spec) : spec;
@@ -130,13 +129,11 @@ int pamps_cli_db_check_schema(pamps_cli_db *db)
     return PAMPS_CLI_OK;
 }
 
-int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_cli_rows *out,
+int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_rows *out,
                      int nargs, const char *const *args)
 {
     apr_dbd_prepared_t *stmt = NULL;
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    apr_array_header_t *rows = apr_array_make(db->pool, 8, sizeof(const char **));
     int rv;
 
     memset(out, 0, sizeof(*out));
@@ -146,21 +143,7 @@ int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_cli_rows *out,
         db->error = dbd_error(db, rv);
         return -1;
     }
-    /* always read to the end: a pgsql connection left mid-result stays busy */
-    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
-        int ncols = apr_dbd_num_cols(db->driver, res);
-        const char **cols = apr_pcalloc(db->pool, sizeof(*cols) * (ncols + 1));
-
-        for (int i = 0; i < ncols; i++) {
-            const char *v = apr_dbd_get_entry(db->driver, row, i);
-
-            cols[i] = v ? apr_pstrdup(db->pool, v) : NULL;
-        }
-        *(const char ***)apr_array_push(rows) = cols;
-        out->ncols = ncols;
-    }
-    out->nrows = rows->nelts;
-    out->rows = (const char *const *const *)rows->elts;
+    pamps_dbd_read_rows(db->driver, db->pool, res, out);
     return 0;
 }
 

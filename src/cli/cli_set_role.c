@@ -1,20 +1,23 @@
-/* pamps set-role: only the role column changes. Tokens stay valid (no
- * token_version bump): the API re-reads the role on every request, so the
- * change shows on the user's next request. */
+/* pamps set-role: the role changes (with updated_at, through the API's own
+ * USER_SET_ROLE statement). Tokens stay valid (no token_version bump): the
+ * API re-reads the role on every request, so the change shows on the
+ * user's next request. */
 #include <stdio.h>
 #include <string.h>
 
+#include <apr_time.h>
+
 #include "pamps_cli.h"
 #include "pamps_rules.h"
-
-#define USER_ROLE \
-    "SELECT id, username, role FROM users WHERE lower(username) = lower(%s)"
-#define SET_ROLE "UPDATE users SET role = %s WHERE id = %s"
+#include "pamps_sql.h"
+#include "pamps_time.h"
 
 static int run_set_role(pamps_cli_args *a)
 {
-    const char *username = a->arg[0], *role = a->arg[1];
-    pamps_cli_rows rows;
+    const char *username = a->arg[0], *role = a->arg[1], *id, *name, *was;
+    const pamps_sql_statement *sql;
+    char now[PAMPS_TIME_LEN];
+    pamps_rows rows;
     pamps_cli_db *db;
     int rv, changed = 0;
 
@@ -26,24 +29,31 @@ static int run_set_role(pamps_cli_args *a)
         || (rv = pamps_cli_db_check_schema(db))) {
         return rv;
     }
+    sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     /* read first only to report the old role; the UPDATE alone decides */
-    if (pamps_cli_select(db, USER_ROLE, &rows, PAMPS_CLI_ARGS(username))) {
+    if (pamps_cli_select(db, sql[PAMPS_SQL_USER_AUTH_BY_USERNAME].sql, &rows,
+                         PAMPS_CLI_ARGS(username))) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (rows.nrows == 0) {
         return pamps_cli_error("no user named %s", username);
     }
-    if (strcmp(rows.rows[0][2], role) == 0) {
-        printf("%s is already %s\n", rows.rows[0][1], role);
+    id = rows.rows[0].col[PAMPS_COL_AUTH_ID];
+    name = rows.rows[0].col[PAMPS_COL_AUTH_USERNAME];
+    was = rows.rows[0].col[PAMPS_COL_AUTH_ROLE];
+    if (strcmp(was, role) == 0) {
+        printf("%s is already %s\n", name, role);
         return PAMPS_CLI_OK;
     }
-    if (pamps_cli_exec(db, SET_ROLE, &changed, PAMPS_CLI_ARGS(role, rows.rows[0][0]))) {
+    pamps_time_format((long long)apr_time_sec(apr_time_now()), now);
+    if (pamps_cli_exec(db, sql[PAMPS_SQL_USER_SET_ROLE].sql, &changed,
+                       PAMPS_CLI_ARGS(role, now, id))) {
         return pamps_cli_error("cannot change the role in %s: %s", db->label, db->error);
     }
     if (changed != 1) {         /* deleted since we read it */
         return pamps_cli_error("no user named %s", username);
     }
-    printf("%s is now %s (was %s)\n", rows.rows[0][1], role, rows.rows[0][2]);
+    printf("%s is now %s (was %s)\n", name, role, was);
     return PAMPS_CLI_OK;
 }
 

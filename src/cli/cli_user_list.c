@@ -7,22 +7,19 @@
 #include <jansson.h>
 
 #include "pamps_cli.h"
+#include "pamps_sql.h"
 #include "pamps_time.h"
 #include "pamps_validate.h"
-
-#define USER_LIST "SELECT id, username, email, role, created_at FROM users ORDER BY id"
-
-enum { COL_ID, COL_USERNAME, COL_EMAIL, COL_ROLE, COL_CREATED, NCOLS };
 
 /* The table shows these, in this order. */
 static const struct {
     int col;
     const char *title;
 } shown[] = {
-    { COL_USERNAME, "USERNAME" },
-    { COL_EMAIL,    "EMAIL" },
-    { COL_ROLE,     "ROLE" },
-    { COL_CREATED,  "CREATED" },
+    { PAMPS_COL_CLI_USER_USERNAME,   "USERNAME" },
+    { PAMPS_COL_CLI_USER_EMAIL,      "EMAIL" },
+    { PAMPS_COL_CLI_USER_ROLE,       "ROLE" },
+    { PAMPS_COL_CLI_USER_CREATED_AT, "CREATED" },
 };
 #define NSHOWN (int)(sizeof(shown) / sizeof(shown[0]))
 
@@ -41,16 +38,17 @@ static const char *created_text(apr_pool_t *p, const char *value)
 }
 
 /* Row values made safe to print (see pamps_cli_printable), times canonical. */
-static const char ***clean_rows(apr_pool_t *p, const pamps_cli_rows *rows)
+static const char ***clean_rows(apr_pool_t *p, const pamps_rows *rows)
 {
     const char ***out = apr_pcalloc(p, sizeof(*out) * (rows->nrows + 1));
 
     for (int i = 0; i < rows->nrows; i++) {
-        out[i] = apr_pcalloc(p, sizeof(**out) * NCOLS);
-        for (int c = 0; c < NCOLS; c++) {
-            out[i][c] = pamps_cli_printable(p, rows->rows[i][c]);
+        out[i] = apr_pcalloc(p, sizeof(**out) * PAMPS_CLI_USER_NCOLS);
+        for (int c = 0; c < PAMPS_CLI_USER_NCOLS; c++) {
+            out[i][c] = pamps_cli_printable(p, rows->rows[i].col[c]);
         }
-        out[i][COL_CREATED] = created_text(p, out[i][COL_CREATED]);
+        out[i][PAMPS_COL_CLI_USER_CREATED_AT] =
+            created_text(p, out[i][PAMPS_COL_CLI_USER_CREATED_AT]);
     }
     return out;
 }
@@ -62,11 +60,12 @@ static int print_json(const char ***cells, int nrows)
 
     for (int i = 0; i < nrows; i++) {
         json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s}",
-                              "id", (json_int_t)strtoll(cells[i][COL_ID], NULL, 10),
-                              "username", cells[i][COL_USERNAME],
-                              "email", cells[i][COL_EMAIL],
-                              "role", cells[i][COL_ROLE],
-                              "created_at", cells[i][COL_CREATED]));
+                              "id",
+                              (json_int_t)strtoll(cells[i][PAMPS_COL_CLI_USER_ID], NULL, 10),
+                              "username", cells[i][PAMPS_COL_CLI_USER_USERNAME],
+                              "email", cells[i][PAMPS_COL_CLI_USER_EMAIL],
+                              "role", cells[i][PAMPS_COL_CLI_USER_ROLE],
+                              "created_at", cells[i][PAMPS_COL_CLI_USER_CREATED_AT]));
     }
     rv = json_dumpf(list, stdout, JSON_INDENT(2));
     json_decref(list);
@@ -103,7 +102,8 @@ static void print_table(const char ***cells, int nrows)
 
 static int run_user_list(pamps_cli_args *a)
 {
-    pamps_cli_rows rows;
+    const pamps_sql_statement *sql;
+    pamps_rows rows;
     pamps_cli_db *db;
     int rv;
 
@@ -111,7 +111,8 @@ static int run_user_list(pamps_cli_args *a)
         || (rv = pamps_cli_db_check_schema(db))) {
         return rv;
     }
-    if (pamps_cli_select(db, USER_LIST, &rows, PAMPS_CLI_NOARGS)) {
+    sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
+    if (pamps_cli_select(db, sql[PAMPS_SQL_USERS_ALL].sql, &rows, PAMPS_CLI_NOARGS)) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (a->json) {

@@ -5,7 +5,7 @@
 
 #include "pamps_sql.h"
 
-#define PAMPS_SQL_ENTRY(name, text) [PAMPS_SQL_##name] = { "pamps_" #name, text },
+#define PAMPS_SQL_ENTRY(name, nargs, text) [PAMPS_SQL_##name] = { "pamps_" #name, text, nargs },
 
 #define P_ID "%s"
 #define P_TS "%s"
@@ -27,6 +27,21 @@ const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT] = {
 const pamps_sql_statement *pamps_sql_for_driver(const char *driver)
 {
     return strcmp(driver, "pgsql") == 0 ? pamps_sql_pgsql : pamps_sql;
+}
+
+int pamps_sql_placeholders(const char *sql)
+{
+    int n = 0;
+
+    for (const char *c = strchr(sql, '%'); c; c = strchr(c + 1, '%')) {
+        if (c[1] == '%') {
+            c++;
+        }
+        else if (c[1]) {
+            n++;
+        }
+    }
+    return n;
 }
 
 const char *pamps_like_pattern(apr_pool_t *p, const char *q)

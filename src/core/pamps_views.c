@@ -1,22 +1,8 @@
 /* JSON shapes of API.md's resources, built from database rows. */
-#include <stdlib.h>
-#include <string.h>
 
 #include "pamps_json.h"
 #include "pamps_time.h"
 #include "pamps_views.h"
-
-long long pamps_col_int(const pamps_row *row, int i)
-{
-    return (i < row->ncols && row->col[i]) ? strtoll(row->col[i], NULL, 10) : 0;
-}
-
-int pamps_col_bool(const pamps_row *row, int i)
-{
-    const char *v = i < row->ncols ? row->col[i] : NULL;
-
-    return v && (strcmp(v, "1") == 0 || strcmp(v, "t") == 0 || strcmp(v, "true") == 0);
-}
 
 void pamps_json_set_time(json_t *obj, const char *key, const char *db_text)
 {
@@ -41,55 +27,72 @@ json_t *pamps_view_public_user(const pamps_row *row, int first)
 {
     json_t *u = json_object();
 
-    json_object_set_new(u, "id", json_integer(pamps_col_int(row, first)));
-    pamps_json_set_str(u, "username", col(row, first + 1));
-    pamps_json_set_str(u, "name", col(row, first + 2));
-    pamps_json_set_str(u, "bio", col(row, first + 3));
-    pamps_json_set_str(u, "avatar", col(row, first + 4));
-    pamps_json_set_time(u, "created_at", col(row, first + 5));
+    json_object_set_new(u, "id", json_integer(pamps_col_int(row, first + PAMPS_COL_USER_ID)));
+    pamps_json_set_str(u, "username", col(row, first + PAMPS_COL_USER_USERNAME));
+    pamps_json_set_str(u, "name", col(row, first + PAMPS_COL_USER_NAME));
+    pamps_json_set_str(u, "bio", col(row, first + PAMPS_COL_USER_BIO));
+    pamps_json_set_str(u, "avatar", col(row, first + PAMPS_COL_USER_AVATAR));
+    pamps_json_set_time(u, "created_at", col(row, first + PAMPS_COL_USER_CREATED_AT));
+    return u;
+}
+
+static void set_int(json_t *obj, const char *key, const pamps_row *row, int i)
+{
+    json_object_set_new(obj, key, json_integer(pamps_col_int(row, i)));
+}
+
+/* Built up from the public fields: what a profile shows is what is added
+ * here, never what is left after removing private fields. */
+json_t *pamps_view_profile(const pamps_row *row)
+{
+    json_t *u = pamps_view_public_user(row, 0);
+
+    set_int(u, "posts_count", row, PAMPS_COL_USER_POSTS_COUNT);
+    set_int(u, "followers_count", row, PAMPS_COL_USER_FOLLOWERS_COUNT);
+    set_int(u, "following_count", row, PAMPS_COL_USER_FOLLOWING_COUNT);
     return u;
 }
 
 json_t *pamps_view_own_user(const pamps_row *row)
 {
-    json_t *u = pamps_view_public_user(row, 0);
-    int c = PAMPS_PUBLIC_USER_NCOLS;
+    json_t *u = pamps_view_profile(row);
 
-    pamps_json_set_str(u, "email", col(row, c));
-    pamps_json_set_str(u, "role", col(row, c + 1));
-    json_object_set_new(u, "posts_count", json_integer(pamps_col_int(row, c + 2)));
-    json_object_set_new(u, "followers_count", json_integer(pamps_col_int(row, c + 3)));
-    json_object_set_new(u, "following_count", json_integer(pamps_col_int(row, c + 4)));
+    pamps_json_set_str(u, "email", col(row, PAMPS_COL_USER_EMAIL));
+    pamps_json_set_str(u, "role", col(row, PAMPS_COL_USER_ROLE));
     return u;
 }
 
 json_t *pamps_view_task(const pamps_row *row)
 {
     json_t *t = json_object();
+    const char *description = col(row, PAMPS_COL_TASK_DESCRIPTION);
 
-    json_object_set_new(t, "id", json_integer(pamps_col_int(row, 0)));
-    pamps_json_set_str(t, "title", col(row, 1));
-    pamps_json_set_str(t, "description", col(row, 2) ? col(row, 2) : "");
-    json_object_set_new(t, "done", json_boolean(pamps_col_bool(row, 3)));
-    pamps_json_set_time(t, "created_at", col(row, 4));
-    pamps_json_set_time(t, "updated_at", col(row, 5));
+    set_int(t, "id", row, PAMPS_COL_TASK_ID);
+    pamps_json_set_str(t, "title", col(row, PAMPS_COL_TASK_TITLE));
+    pamps_json_set_str(t, "description", description ? description : "");
+    json_object_set_new(t, "done", json_boolean(pamps_col_bool(row, PAMPS_COL_TASK_DONE)));
+    pamps_json_set_time(t, "created_at", col(row, PAMPS_COL_TASK_CREATED_AT));
+    pamps_json_set_time(t, "updated_at", col(row, PAMPS_COL_TASK_UPDATED_AT));
     return t;
 }
 
 json_t *pamps_view_post(const pamps_row *row)
 {
     json_t *post = json_object();
+    const char *parent = col(row, PAMPS_COL_POST_PARENT_ID);
 
-    json_object_set_new(post, "id", json_integer(pamps_col_int(row, 0)));
-    pamps_json_set_str(post, "text", col(row, 1));
-    json_object_set_new(post, "author", pamps_view_public_user(row, 8));
+    set_int(post, "id", row, PAMPS_COL_POST_ID);
+    pamps_json_set_str(post, "text", col(row, PAMPS_COL_POST_TEXT));
+    json_object_set_new(post, "author", pamps_view_public_user(row, PAMPS_POST_AUTHOR));
     json_object_set_new(post, "parent_id",
-                        col(row, 2) ? json_integer(pamps_col_int(row, 2)) : json_null());
-    pamps_json_set_time(post, "created_at", col(row, 3));
-    pamps_json_set_time(post, "updated_at", col(row, 4));
-    json_object_set_new(post, "likes_count", json_integer(pamps_col_int(row, 5)));
-    json_object_set_new(post, "replies_count", json_integer(pamps_col_int(row, 6)));
-    json_object_set_new(post, "liked_by_me", json_boolean(pamps_col_bool(row, 7)));
+                        parent ? json_integer(pamps_col_int(row, PAMPS_COL_POST_PARENT_ID))
+                               : json_null());
+    pamps_json_set_time(post, "created_at", col(row, PAMPS_COL_POST_CREATED_AT));
+    pamps_json_set_time(post, "updated_at", col(row, PAMPS_COL_POST_UPDATED_AT));
+    set_int(post, "likes_count", row, PAMPS_COL_POST_LIKES_COUNT);
+    set_int(post, "replies_count", row, PAMPS_COL_POST_REPLIES_COUNT);
+    json_object_set_new(post, "liked_by_me",
+                        json_boolean(pamps_col_bool(row, PAMPS_COL_POST_LIKED_BY_ME)));
     return post;
 }
 
@@ -97,10 +100,10 @@ json_t *pamps_view_org(const pamps_row *row)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "id", json_integer(pamps_col_int(row, 0)));
-    pamps_json_set_str(o, "name", col(row, 1));
-    pamps_json_set_str(o, "description", col(row, 2));
-    pamps_json_set_time(o, "created_at", col(row, 3));
+    set_int(o, "id", row, PAMPS_COL_ORG_ID);
+    pamps_json_set_str(o, "name", col(row, PAMPS_COL_ORG_NAME));
+    pamps_json_set_str(o, "description", col(row, PAMPS_COL_ORG_DESCRIPTION));
+    pamps_json_set_time(o, "created_at", col(row, PAMPS_COL_ORG_CREATED_AT));
     return o;
 }
 

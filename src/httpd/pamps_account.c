@@ -22,7 +22,8 @@ int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
         return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_own_user(&row), "/users/%s", row.col[1]);
+        return pamps_send_created(req, pamps_view_own_user(&row), "/users/%s",
+                                  row.col[PAMPS_COL_USER_USERNAME]);
     }
     return pamps_send_json(req, status, pamps_view_own_user(&row));
 }
@@ -76,7 +77,7 @@ int pamps_path_user_id(pamps_req *req, const char **id)
                         PAMPS_ARGS(req->match.params[0])) != OK) {
         return DONE;
     }
-    *id = row.col[0];
+    *id = row.col[PAMPS_COL_VALUE];
     return OK;
 }
 

@@ -28,7 +28,7 @@ static int reject(request_rec *r, const char *why, int token_sent)
 
 static int authenticate_bearer(request_rec *r)
 {
-    const char *type = ap_auth_type(r), *header, *token, *why = NULL;
+    const char *type = ap_auth_type(r), *header, *token, *role, *why = NULL;
     pamps_req *req;
     pamps_token_keys keys;
     pamps_claims claims;
@@ -61,14 +61,15 @@ static int authenticate_bearer(request_rec *r)
     if (rows.nrows != 1) {
         return reject(r, "user no longer exists", 1);
     }
-    if (pamps_col_int(&rows.rows[0], 3) != claims.ver) {
+    if (pamps_col_int(&rows.rows[0], PAMPS_COL_AUTH_TOKEN_VERSION) != claims.ver) {
         return reject(r, "token issued before a password change", 1);
     }
     user = apr_pcalloc(r->pool, sizeof(*user));
     user->id = claims.sub;
-    user->id_text = rows.rows[0].col[0];
-    user->username = rows.rows[0].col[1];
-    user->is_admin = rows.rows[0].col[2] && strcmp(rows.rows[0].col[2], "admin") == 0;
+    user->id_text = rows.rows[0].col[PAMPS_COL_AUTH_ID];
+    user->username = rows.rows[0].col[PAMPS_COL_AUTH_USERNAME];
+    role = rows.rows[0].col[PAMPS_COL_AUTH_ROLE];
+    user->is_admin = role && strcmp(role, "admin") == 0;
     req->user = user;
     r->user = apr_pstrdup(r->pool, user->username);
     return OK;

@@ -9,6 +9,7 @@
 
 #include "pamps_config.h"
 #include "pamps_db.h"
+#include "pamps_dberror.h"
 #include "pamps_http.h"
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
@@ -33,8 +34,12 @@ int pamps_db_available(void)
 
 static const char *db_error(ap_dbd_t *db, int rv)
 {
-    const char *e = apr_dbd_error(db->driver, db->handle, rv);
-    return e ? e : "unknown error";
+    return pamps_dbd_error(db->driver, db->handle, rv);
+}
+
+static pamps_dberr_class error_class(ap_dbd_t *db, const char *msg)
+{
+    return pamps_dberror_class(apr_dbd_name(db->driver), msg);
 }
 
 /* Per-connection setup. SQLite: settings that live in the connection, not
@@ -58,8 +63,24 @@ static void setup_connection(ap_dbd_t *db)
     }
 }
 
+/* Whether the statement's text has the placeholders it declares. One that
+ * does not stays unprepared: calls to it fail (see call_fits)
+ * rather than bind values to the wrong places. */
+static int declared_right(server_rec *s, const pamps_sql_statement *st)
+{
+    int found = pamps_sql_placeholders(st->sql);
+
+    if (found != st->nargs) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(114)
+                     "%s declares %d arguments but its text has %d placeholders:"
+                     " not preparing it", st->label, st->nargs, found);
+        return 0;
+    }
+    return 1;
+}
+
 /* Prepares every statement on db; on failure says which, and why. */
-static int prepare_all(ap_dbd_t *db, const char **label, const char **why)
+static int prepare_all(server_rec *s, ap_dbd_t *db, const char **label, const char **why)
 {
     const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
 
@@ -71,6 +92,9 @@ static int prepare_all(ap_dbd_t *db, const char **label, const char **why)
         char *name = apr_pstrdup(db->pool, sql[i].label);
         int rv;
 
+        if (!declared_right(s, &sql[i])) {
+            continue;
+        }
         ap_str_tolower(name);
         rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql[i].sql, name, &stmt);
         if (rv) {
@@ -93,15 +117,6 @@ static void set_busy_timeout(ap_dbd_t *db, int ms)
     }
 }
 
-/* A PostgreSQL session that ended under us (a server restart): the error
- * of the first statement that meets it. */
-static int session_ended(ap_dbd_t *db, const char *msg)
-{
-    return strcmp(apr_dbd_name(db->driver), "pgsql") == 0
-           && (strstr(msg, "server closed the connection") || strstr(msg, "terminating connection")
-               || strstr(msg, "no connection to the server"));
-}
-
 /* After a failed prepare, brings the connection up to date if that can
  * help, and says so:
  * - SQLite prepares against the schema the connection last read: one that
@@ -122,7 +137,7 @@ static int refresh_connection(ap_dbd_t *db, const char *why)
         }
         return 1;
     }
-    return session_ended(db, why)
+    return error_class(db, why) == PAMPS_DBERR_SESSION_ENDED
            && apr_dbd_check_conn(db->driver, db->pool, db->handle) == APR_SUCCESS;
 }
 
@@ -135,10 +150,10 @@ static int prepare_connection(server_rec *s, ap_dbd_t *db)
         return 0;
     }
     setup_connection(db);
-    if (prepare_all(db, &label, &why) && refresh_connection(db, why)) {
+    if (prepare_all(s, db, &label, &why) && refresh_connection(db, why)) {
         setup_connection(db);
         label = NULL;
-        prepare_all(db, &label, &why);
+        prepare_all(s, db, &label, &why);
     }
     if (label) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
@@ -168,30 +183,25 @@ static ap_dbd_t *get_db(pamps_req *req)
     return req->db;
 }
 
-static int is_unique_violation(const char *msg)
-{
-    return msg && (strstr(msg, "UNIQUE constraint") || strstr(msg, "duplicate key"));
-}
-
 /* Sorts a failed call into conflict, lost connection or other error. */
-
 static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
 {
     const char *msg = db_error(db, rv);
+    pamps_dberr_class class = error_class(db, msg);
 
-    if (is_unique_violation(msg)) {
+    if (class == PAMPS_DBERR_UNIQUE) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, PAMPS_LOGNO(103)
                       "%s: unique conflict: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_CONFLICT;
     }
-    if (strstr(msg, "FOREIGN KEY constraint") || strstr(msg, "foreign key constraint")) {
+    if (class == PAMPS_DBERR_FOREIGN_KEY) {
         /* the post, user or department checked a moment ago was deleted */
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, PAMPS_LOGNO(113)
                       "%s: referenced row gone: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_GONE;
     }
     if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS
-        || session_ended(db, msg)) {
+        || class == PAMPS_DBERR_SESSION_ENDED) {
         /* whichever session comes next (pgsql reconnects in check_conn)
          * has none of this connection's statements */
         apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
@@ -204,29 +214,20 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
     return PAMPS_DB_ERROR;
 }
 
-/* Whether an error says this connection lost its prepared statements:
- * - sqlite3: the driver prepares with the legacy sqlite3_prepare(), whose
- *   statements fail for good once the schema changed under them (a
- *   migration, or an ANALYZE from outside);
- * - pgsql: apr_dbd_check_conn (which mod_dbd runs on every acquire) PQresets
- *   a broken connection, and the new server session has none of them. */
-static int statements_lost(ap_dbd_t *db, const char *msg)
-{
-    if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
-        return strstr(msg, "schema has changed") != NULL;
-    }
-    return strstr(msg, "prepared statement") && strstr(msg, "does not exist");
-}
-
 /* After such an error, or once a session that ended has been reconnected,
  * prepares the statements again and says whether the failed one may run
  * once more: not inside a transaction, which the failure has spoilt. */
 static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
 {
-    const char *msg = db_error(db, rv);
+    pamps_dberr_class class = error_class(db, db_error(db, rv));
 
-    if (!statements_lost(db, msg)
-        && !(session_ended(db, msg)
+    /* statements lost: the sqlite3 driver prepares with the legacy
+     * sqlite3_prepare(), whose statements fail for good once the schema
+     * changed under them; on pgsql apr_dbd_check_conn (which mod_dbd runs
+     * on every acquire) PQresets a broken connection, and the new session
+     * has none of them */
+    if (class != PAMPS_DBERR_STATEMENTS_LOST
+        && !(class == PAMPS_DBERR_SESSION_ENDED
              && apr_dbd_check_conn(db->driver, req->r->pool, db->handle) == APR_SUCCESS)) {
         return 0;
     }
@@ -241,10 +242,7 @@ static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
  * driver's own retries (15 x 100 ms) */
 static int sqlite_busy(ap_dbd_t *db, int rv)
 {
-    const char *msg = db_error(db, rv);
-
-    return strcmp(apr_dbd_name(db->driver), "sqlite3") == 0
-           && (strstr(msg, "database is locked") || strstr(msg, "database table is locked"));
+    return error_class(db, db_error(db, rv)) == PAMPS_DBERR_BUSY;
 }
 
 #define BUSY_ATTEMPTS 4         /* after 50, 100, 200 and 400 ms pauses */
@@ -270,18 +268,33 @@ static apr_dbd_prepared_t *statement(ap_dbd_t *db, int stmt)
     return apr_hash_get(db->prepared, pamps_sql[stmt].label, APR_HASH_KEY_STRING);
 }
 
+/* Whether a call gives stmt the values it declares, and stmt was prepared
+ * (its text agrees): a wrong query never runs, the caller answers 500. */
+static int call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nargs)
+{
+    if (nargs != pamps_sql[stmt].nargs || !statement(db, stmt)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(115)
+                      "%s called with %d arguments; it takes %d%s: not run",
+                      pamps_sql[stmt].label, nargs, pamps_sql[stmt].nargs,
+                      statement(db, stmt) ? "" : " and was not prepared");
+        return 0;
+    }
+    return 1;
+}
+
 pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
                                 int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    apr_array_header_t *rows;
     int rv;
 
     memset(out, 0, sizeof(*out));
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
+    }
+    if (!call_fits(req, db, stmt, nargs)) {
+        return PAMPS_DB_ERROR;
     }
     /* random access (1): the whole result arrives inside pselect, so a
      * failure is reported here; in sequential mode pgsql reports it later
@@ -295,24 +308,7 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     if (rv) {
         return classify(req, db, stmt, rv);
     }
-    rows = apr_array_make(req->r->pool, 8, sizeof(pamps_row));
-    while (apr_dbd_get_row(db->driver, req->r->pool, res, &row, -1) == 0) {
-        pamps_row *pr = apr_array_push(rows);
-
-        pr->ncols = apr_dbd_num_cols(db->driver, res);
-        pr->col = apr_pcalloc(req->r->pool, sizeof(char *) * (pr->ncols + 1));
-        for (int i = 0; i < pr->ncols; i++) {
-            char *v = NULL;
-
-            /* get_entry gives "" for NULL on pgsql; datum_get tells them apart */
-            if (apr_dbd_datum_get(db->driver, row, i, APR_DBD_TYPE_STRING, &v) == APR_SUCCESS
-                && v) {
-                pr->col[i] = apr_pstrdup(req->r->pool, v);
-            }
-        }
-    }
-    out->nrows = rows->nelts;
-    out->rows = (pamps_row *)rows->elts;
+    pamps_dbd_read_rows(db->driver, req->r->pool, res, out);
     return PAMPS_DB_OK;
 }
 
@@ -324,6 +320,9 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
 
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
+    }
+    if (!call_fits(req, db, stmt, nargs)) {
+        return PAMPS_DB_ERROR;
     }
     rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                         statement(db, stmt), nargs, (const char **)args);

@@ -75,6 +75,7 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     pamps_rows rows, count;
     pamps_db_status st;
     json_t *items;
+    long long total;
 
     for (int i = 0; i < nargs; i++) {
         list_args[i] = args[i];
@@ -92,9 +93,9 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     for (int i = 0; i < rows.nrows; i++) {
         json_array_append_new(items, view(&rows.rows[i]));
     }
+    total = count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0;
     return pamps_send_json(req, HTTP_OK,
-                           pamps_view_offset_page(items, count.nrows ? pamps_col_int(&count.rows[0], 0) : 0,
-                                                  page->limit, page->offset));
+                           pamps_view_offset_page(items, total, page->limit, page->offset));
 }
 
 int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int nargs,
@@ -117,6 +118,7 @@ int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int n
                            json_pack("{s:o, s:I, s:o}", "items", items,
                                      "limit", (json_int_t)page->limit,
                                      "next_before", rows.nrows > page->limit
-                                         ? json_integer(pamps_col_int(&rows.rows[n - 1], 0))
+                                         ? json_integer(pamps_col_int(&rows.rows[n - 1],
+                                                                      PAMPS_COL_POST_ID))
                                          : json_null()));
 }

@@ -24,10 +24,11 @@ static pamps_db_status over_limit(pamps_req *req, const char *key, int limit,
                                          PAMPS_ARGS(key, pamps_time_text(req->r->pool,
                                                                    now - window)));
 
-    if (st != PAMPS_DB_OK || rows.nrows != 1 || pamps_col_int(&rows.rows[0], 0) < limit) {
+    if (st != PAMPS_DB_OK || rows.nrows != 1
+        || pamps_col_int(&rows.rows[0], PAMPS_COL_FAILURES_COUNT) < limit) {
         return st;
     }
-    if (pamps_time_parse(rows.rows[0].col[1], &oldest)) {
+    if (pamps_time_parse(rows.rows[0].col[PAMPS_COL_FAILURES_OLDEST], &oldest)) {
         oldest = now;
     }
     *retry_after = (int)(oldest + window - now);

@@ -122,8 +122,12 @@ static void test_public_user_at_offset(void **state)
 
 static void test_own_user(void **state)
 {
-    const char *cols[] = { "5", "bob", NULL, "hi", NULL, "2026-11-21T23:40:00Z",
-                           "bob@example.com", "admin", "3", "10", "0" };
+    const char *cols[PAMPS_OWN_NCOLS] = {
+        [PAMPS_COL_USER_ID] = "5", [PAMPS_COL_USER_USERNAME] = "bob",
+        [PAMPS_COL_USER_BIO] = "hi", [PAMPS_COL_USER_CREATED_AT] = "2026-11-21T23:40:00Z",
+        [PAMPS_COL_USER_EMAIL] = "bob@example.com", [PAMPS_COL_USER_ROLE] = "admin",
+        [PAMPS_COL_USER_POSTS_COUNT] = "3", [PAMPS_COL_USER_FOLLOWERS_COUNT] = "10",
+        [PAMPS_COL_USER_FOLLOWING_COUNT] = "0" };
     pamps_row row = ROW(cols);
     (void)state;
 
@@ -136,9 +140,14 @@ static void test_own_user(void **state)
 
 static void test_own_user_postgresql(void **state)
 {
-    const char *cols[] = { "6", "carol", "Carol", "", "http://c.org/c.jpg",
-                           "2026-11-22 01:40:00+02", "carol@example.org", "user",
-                           "0", "0", "1" };
+    const char *cols[PAMPS_OWN_NCOLS] = {
+        [PAMPS_COL_USER_ID] = "6", [PAMPS_COL_USER_USERNAME] = "carol",
+        [PAMPS_COL_USER_NAME] = "Carol", [PAMPS_COL_USER_BIO] = "",
+        [PAMPS_COL_USER_AVATAR] = "http://c.org/c.jpg",
+        [PAMPS_COL_USER_CREATED_AT] = "2026-11-22 01:40:00+02",
+        [PAMPS_COL_USER_EMAIL] = "carol@example.org", [PAMPS_COL_USER_ROLE] = "user",
+        [PAMPS_COL_USER_POSTS_COUNT] = "0", [PAMPS_COL_USER_FOLLOWERS_COUNT] = "0",
+        [PAMPS_COL_USER_FOLLOWING_COUNT] = "1" };
     pamps_row row = ROW(cols);
     (void)state;
 
@@ -147,6 +156,48 @@ static void test_own_user_postgresql(void **state)
                 " \"avatar\": \"http://c.org/c.jpg\", \"created_at\": \"2026-11-21T23:40:00Z\","
                 " \"email\": \"carol@example.org\", \"role\": \"user\", \"posts_count\": 0,"
                 " \"followers_count\": 0, \"following_count\": 1}");
+}
+
+/* A profile is built from the public fields and counts: a row that holds
+ * more (say, the own view's) shows nothing beyond them. */
+static void test_profile_adds_public_fields_only(void **state)
+{
+    const char *cols[PAMPS_OWN_NCOLS] = {
+        [PAMPS_COL_USER_ID] = "5", [PAMPS_COL_USER_USERNAME] = "bob",
+        [PAMPS_COL_USER_CREATED_AT] = "2026-11-21T23:40:00Z",
+        [PAMPS_COL_USER_EMAIL] = "bob@example.com", [PAMPS_COL_USER_ROLE] = "admin",
+        [PAMPS_COL_USER_POSTS_COUNT] = "3", [PAMPS_COL_USER_FOLLOWERS_COUNT] = "10",
+        [PAMPS_COL_USER_FOLLOWING_COUNT] = "1" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_profile(&row),
+                "{\"id\": 5, \"username\": \"bob\", \"name\": null, \"bio\": null,"
+                " \"avatar\": null, \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"posts_count\": 3, \"followers_count\": 10, \"following_count\": 1}");
+}
+
+static void test_post_with_author(void **state)
+{
+    const char *cols[PAMPS_POST_AUTHOR + PAMPS_USER_NCOLS] = {
+        [PAMPS_COL_POST_ID] = "40", [PAMPS_COL_POST_TEXT] = "hi",
+        [PAMPS_COL_POST_CREATED_AT] = "2026-11-21 23:40:00+00",
+        [PAMPS_COL_POST_UPDATED_AT] = "2026-11-21 23:40:00+00",
+        [PAMPS_COL_POST_LIKES_COUNT] = "2", [PAMPS_COL_POST_REPLIES_COUNT] = "0",
+        [PAMPS_COL_POST_LIKED_BY_ME] = "t",
+        [PAMPS_POST_AUTHOR + PAMPS_COL_USER_ID] = "12",
+        [PAMPS_POST_AUTHOR + PAMPS_COL_USER_USERNAME] = "alice",
+        [PAMPS_POST_AUTHOR + PAMPS_COL_USER_CREATED_AT] = "2026-11-21T23:40:00Z" };
+    pamps_row row = ROW(cols);
+    (void)state;
+
+    assert_json(pamps_view_post(&row),
+                "{\"id\": 40, \"text\": \"hi\", \"parent_id\": null,"
+                " \"created_at\": \"2026-11-21T23:40:00Z\","
+                " \"updated_at\": \"2026-11-21T23:40:00Z\", \"likes_count\": 2,"
+                " \"replies_count\": 0, \"liked_by_me\": true,"
+                " \"author\": {\"id\": 12, \"username\": \"alice\", \"name\": null,"
+                " \"bio\": null, \"avatar\": null, \"created_at\": \"2026-11-21T23:40:00Z\"}}");
 }
 
 static void test_short_row_gives_nulls(void **state)
@@ -224,6 +275,8 @@ int main(void)
         cmocka_unit_test(test_public_user_at_offset),
         cmocka_unit_test(test_own_user),
         cmocka_unit_test(test_own_user_postgresql),
+        cmocka_unit_test(test_profile_adds_public_fields_only),
+        cmocka_unit_test(test_post_with_author),
         cmocka_unit_test(test_short_row_gives_nulls),
         cmocka_unit_test(test_set_time),
         cmocka_unit_test(test_col_int),

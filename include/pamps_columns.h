@@ -1,0 +1,90 @@
+/* The columns of every multi-column result, each list written once: it
+ * gives the statement's SELECT list (pamps_sql.h) and an enum of positions
+ * (PAMPS_COL_<name>) that views and handlers read rows by, so the SQL text
+ * and the readers cannot disagree.
+ *
+ * A list is an X-macro over F(name, sql) for its first column and C(name,
+ * sql) for the others. Lists that extend another (the profile after the
+ * public user, a post's author after the post) start their enum where the
+ * other's ends. */
+#ifndef PAMPS_COLUMNS_H
+#define PAMPS_COLUMNS_H
+
+/* "a, b, c" and ", a, b, c" */
+#define PAMPS_COL_TEXT_FIRST(name, sql) sql
+#define PAMPS_COL_TEXT(name, sql) ", " sql
+#define PAMPS_SELECT_LIST(cols) cols(PAMPS_COL_TEXT_FIRST, PAMPS_COL_TEXT)
+#define PAMPS_SELECT_MORE(cols) cols(PAMPS_COL_TEXT, PAMPS_COL_TEXT)
+
+/* enum { PAMPS_COL_<name> = first, ..., end }: end is one past the last */
+#define PAMPS_COL_ENUM(name, sql) PAMPS_COL_##name,
+#define PAMPS_COLUMNS_ENUM(cols, first, end) \
+    enum { end##_BEFORE = (first) - 1, cols(PAMPS_COL_ENUM, PAMPS_COL_ENUM) end };
+
+/* A statement that returns one value (an id, a count, a hash) has it here. */
+enum { PAMPS_COL_VALUE = 0 };
+
+/* public user */
+#define PAMPS_COLS_USER(F, C) \
+    F(USER_ID, "u.id") C(USER_USERNAME, "u.username") C(USER_NAME, "u.name") \
+    C(USER_BIO, "u.bio") C(USER_AVATAR, "u.avatar") C(USER_CREATED_AT, "u.created_at")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER, 0, PAMPS_USER_NCOLS)
+
+/* profile: the public user, then these */
+#define PAMPS_COLS_USER_COUNTS(F, C) \
+    F(USER_POSTS_COUNT, "(SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id)") \
+    C(USER_FOLLOWERS_COUNT, "(SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id)") \
+    C(USER_FOLLOWING_COUNT, "(SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id)")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_COUNTS, PAMPS_USER_NCOLS, PAMPS_PROFILE_NCOLS)
+
+/* own view: the profile, then what only its owner (and admins) see */
+#define PAMPS_COLS_USER_PRIVATE(F, C) F(USER_EMAIL, "u.email") C(USER_ROLE, "u.role")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_PRIVATE, PAMPS_PROFILE_NCOLS, PAMPS_OWN_NCOLS)
+
+/* post, then its author's public user columns from PAMPS_POST_AUTHOR on;
+ * liked_by_me takes the viewer as the statement's first parameter */
+#define PAMPS_COLS_POST(F, C) \
+    F(POST_ID, "p.id") C(POST_TEXT, "p.text") C(POST_PARENT_ID, "p.parent_id") \
+    C(POST_CREATED_AT, "p.created_at") C(POST_UPDATED_AT, "p.updated_at") \
+    C(POST_LIKES_COUNT, "(SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)") \
+    C(POST_REPLIES_COUNT, "(SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)") \
+    C(POST_LIKED_BY_ME, \
+      "EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = " P_ID ")")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_POST, 0, PAMPS_POST_AUTHOR)
+
+#define PAMPS_COLS_TASK(F, C) \
+    F(TASK_ID, "id") C(TASK_TITLE, "title") C(TASK_DESCRIPTION, "description") \
+    C(TASK_DONE, "done") C(TASK_CREATED_AT, "created_at") C(TASK_UPDATED_AT, "updated_at")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_TASK, 0, PAMPS_TASK_NCOLS)
+
+/* department or position */
+#define PAMPS_COLS_ORG(F, C) \
+    F(ORG_ID, "o.id") C(ORG_NAME, "o.name") C(ORG_DESCRIPTION, "o.description") \
+    C(ORG_CREATED_AT, "o.created_at")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_ORG, 0, PAMPS_ORG_NCOLS)
+
+/* the caller, re-read on every request */
+#define PAMPS_COLS_USER_AUTH(F, C) \
+    F(AUTH_ID, "id") C(AUTH_USERNAME, "username") C(AUTH_ROLE, "role") \
+    C(AUTH_TOKEN_VERSION, "token_version")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_AUTH, 0, PAMPS_AUTH_NCOLS)
+
+#define PAMPS_COLS_LOGIN(F, C) \
+    F(LOGIN_ID, "id") C(LOGIN_PASSWORD_HASH, "password_hash") \
+    C(LOGIN_TOKEN_VERSION, "token_version")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_LOGIN, 0, PAMPS_LOGIN_NCOLS)
+
+#define PAMPS_COLS_REFRESH(F, C) F(REFRESH_USER_ID, "user_id") C(REFRESH_REVOKED_AT, "revoked_at")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_REFRESH, 0, PAMPS_REFRESH_NCOLS)
+
+/* a user as the pamps command lists them */
+#define PAMPS_COLS_CLI_USER(F, C) \
+    F(CLI_USER_ID, "id") C(CLI_USER_USERNAME, "username") C(CLI_USER_EMAIL, "email") \
+    C(CLI_USER_ROLE, "role") C(CLI_USER_CREATED_AT, "created_at")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_CLI_USER, 0, PAMPS_CLI_USER_NCOLS)
+
+/* failed logins of a key within the window */
+#define PAMPS_COLS_FAILURES(F, C) F(FAILURES_COUNT, "COUNT(*)") C(FAILURES_OLDEST, "MIN(failed_at)")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_FAILURES, 0, PAMPS_FAILURES_NCOLS)
+
+#endif
