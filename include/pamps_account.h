@@ -20,9 +20,9 @@ pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id);
 json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
                                const char *family, pamps_db_status *st);
 
-/* An argon2id hash of password at the configured cost; NULL when a 500 has
- * been sent. */
-const char *pamps_account_hash(pamps_req *req, const char *password);
+/* An argon2id hash of password at the configured cost in *hash: OK, or
+ * DONE when a 500 has been sent. */
+int pamps_account_hash(pamps_req *req, const char *password, const char **hash);
 
 /* The id of the user {username} named first in the path, in *id: OK, or
  * DONE when a 404 (or a failure) has been sent. */

@@ -9,6 +9,7 @@
 
 #include "pamps_password.h"
 #include "pamps_rows.h"
+#include "pamps_sql.h"
 
 /* Exit statuses */
 #define PAMPS_CLI_OK    0
@@ -73,20 +74,16 @@ int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db 
  * migrates to. Prints the error and returns PAMPS_CLI_ERROR if not. */
 int pamps_cli_db_check_schema(pamps_cli_db *db);
 
-/* Prepared statements with apr_dbd's %s placeholders, all values text.
+/* The module's statements (pamps_sql.h, PAMPS_SQL_*) in the database's
+ * dialect, all values text, held to their declared number of values.
  * Return 0, or -1 with db->error set. Every row is read and copied. */
-int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_rows *out,
+int pamps_cli_select(pamps_cli_db *db, int stmt, pamps_rows *out,
                      int nargs, const char *const *args);
-int pamps_cli_exec(pamps_cli_db *db, const char *sql, int *affected,
+int pamps_cli_exec(pamps_cli_db *db, int stmt, int *affected,
                    int nargs, const char *const *args);
 int pamps_cli_begin(pamps_cli_db *db);
 int pamps_cli_commit(pamps_cli_db *db);
 void pamps_cli_rollback(pamps_cli_db *db);
-
-#define PAMPS_CLI_ARGS(...) \
-    (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)), \
-    (const char *const []){ __VA_ARGS__ }
-#define PAMPS_CLI_NOARGS 0, NULL
 
 /* cli_password.c */
 /* The default cost is the module's (PampsArgon2 19456 2 1); text is "M,T,P".

@@ -4,6 +4,7 @@
 #define PAMPS_DB_H
 
 #include "pamps.h"
+#include "pamps_sql.h"
 #include "pamps_views.h"
 
 typedef enum {
@@ -26,11 +27,5 @@ void pamps_db_rollback(pamps_req *req);
 int pamps_db_fail(pamps_req *req, pamps_db_status st);
 int pamps_db_ping(pamps_req *req);
 void pamps_db_child_init(apr_pool_t *p, server_rec *s);
-
-/* Builds the (nargs, args) pair for pamps_db_* from a list of strings. */
-#define PAMPS_ARGS(...) \
-    (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)), \
-    (const char *const []){ __VA_ARGS__ }
-#define PAMPS_NOARGS 0, NULL
 
 #endif

@@ -57,6 +57,11 @@ void pamps_json_add_error(json_t *errors, const char *where, const char *field,
 long long pamps_query_int(const char *text, const char *name, long long def,
                           long long min, long long max, json_t *errors);
 
+/* Reads a query parameter that must be one of values (NULL-ended): its
+ * index, def when absent, or def with an error under ["query", name]. */
+int pamps_query_choice(apr_pool_t *p, const char *text, const char *name,
+                       const char *const *values, int def, json_t *errors);
+
 /* Parses "true/false/1/0/yes/no/on/off" like pydantic; -1 when none. */
 int pamps_parse_bool_text(const char *text);
 

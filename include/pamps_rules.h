@@ -40,6 +40,14 @@ const char *pamps_check_username(const char *value, const char **type);
 const char *pamps_check_email(const char *value, const char **type);
 const char *pamps_check_http_url(const char *value, const char **type);
 
+/* GET /tasks?sort=: the orders, in the order the handler's statements and
+ * the document list them; the default is -created_at */
+enum { PAMPS_TASK_SORT_CREATED, PAMPS_TASK_SORT_CREATED_DESC, PAMPS_TASK_SORT_UPDATED,
+       PAMPS_TASK_SORT_UPDATED_DESC, PAMPS_TASK_SORT_TITLE, PAMPS_TASK_SORT_TITLE_DESC,
+       PAMPS_TASK_NSORTS };
+#define PAMPS_TASK_SORT_DEFAULT PAMPS_TASK_SORT_CREATED_DESC
+extern const char *const pamps_task_sorts[PAMPS_TASK_NSORTS + 1];
+
 extern const pamps_string_rule pamps_rule_username, pamps_rule_email, pamps_rule_http_url,
                                pamps_rule_role;
 

@@ -110,8 +110,6 @@
     X(REFRESH_INSERT, 5, \
       "INSERT INTO refresh_tokens (jti, user_id, family, expires_at, created_at)" \
       " VALUES (%s, " P_ID ", %s, " P_TS ", " P_TS ")") \
-    X(REFRESH_GET, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_REFRESH) " FROM refresh_tokens" \
-      " WHERE jti = %s") \
     X(REFRESH_REVOKE, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE jti = %s AND revoked_at IS NULL") \
     X(REFRESH_REVOKE_FAMILY, 2, \
@@ -201,6 +199,13 @@
     X(LIKERS_COUNT, 1, "SELECT COUNT(*) FROM likes WHERE post_id = " P_ID) \
     PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
     PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")
+
+/* The (nargs, args) pair a statement is called with, from a list of
+ * strings (the module's pamps_db_* and the command's pamps_cli_*). */
+#define PAMPS_ARGS(...) \
+    (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)), \
+    (const char *const []){ __VA_ARGS__ }
+#define PAMPS_NOARGS 0, NULL
 
 #define PAMPS_SQL_ENUM(name, nargs, sql) PAMPS_SQL_##name,
 typedef enum { PAMPS_STATEMENTS(PAMPS_SQL_ENUM) PAMPS_SQL_COUNT } pamps_sql_id;

@@ -81,7 +81,7 @@ static int register_account(pamps_req *req)
     if (rows.nrows) {
         return pamps_send_error(req, HTTP_CONFLICT, "Email already registered");
     }
-    if (!(hash = pamps_account_hash(req, v[2].str))) {
+    if (pamps_account_hash(req, v[2].str, &hash) != OK) {
         return DONE;
     }
     st = pamps_db_select(req, PAMPS_SQL_USER_INSERT, &rows,

@@ -95,7 +95,7 @@ static int me_password(pamps_req *req)
         || !pamps_password_verify(p, &cost, rows.rows[0].col[PAMPS_COL_VALUE], v[0].str)) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Current password is incorrect");
     }
-    if (!(hash = pamps_account_hash(req, v[1].str))) {
+    if (pamps_account_hash(req, v[1].str, &hash) != OK) {
         return DONE;
     }
     /* the version bump ends every token issued before; refresh rows go too */

@@ -13,16 +13,14 @@
 
 enum { F_TITLE, F_DESCRIPTION, F_DONE, NFIELDS };
 
-static const struct {
-    const char *name;
-    int stmt;
-} sorts[] = {
-    { "-created_at", PAMPS_SQL_TASK_LIST_CREATED_DESC },
-    { "created_at",  PAMPS_SQL_TASK_LIST_CREATED_ASC },
-    { "-updated_at", PAMPS_SQL_TASK_LIST_UPDATED_DESC },
-    { "updated_at",  PAMPS_SQL_TASK_LIST_UPDATED_ASC },
-    { "-title",      PAMPS_SQL_TASK_LIST_TITLE_DESC },
-    { "title",       PAMPS_SQL_TASK_LIST_TITLE_ASC },
+/* the list statement of each order of pamps_task_sorts */
+static const int sort_statements[PAMPS_TASK_NSORTS] = {
+    [PAMPS_TASK_SORT_CREATED] = PAMPS_SQL_TASK_LIST_CREATED_ASC,
+    [PAMPS_TASK_SORT_CREATED_DESC] = PAMPS_SQL_TASK_LIST_CREATED_DESC,
+    [PAMPS_TASK_SORT_UPDATED] = PAMPS_SQL_TASK_LIST_UPDATED_ASC,
+    [PAMPS_TASK_SORT_UPDATED_DESC] = PAMPS_SQL_TASK_LIST_UPDATED_DESC,
+    [PAMPS_TASK_SORT_TITLE] = PAMPS_SQL_TASK_LIST_TITLE_ASC,
+    [PAMPS_TASK_SORT_TITLE_DESC] = PAMPS_SQL_TASK_LIST_TITLE_DESC,
 };
 
 /* title, description, done (F_*): what each write requires */
@@ -71,11 +69,11 @@ static int tasks_list(pamps_req *req)
 {
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
-    const char *sort = apr_table_get(args, "sort"), *done_mode = "any", *done_value = "0";
+    const char *done_mode = "any", *done_value = "0";
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
     json_t *errors = json_array();
-    int stmt = PAMPS_SQL_TASK_LIST_CREATED_DESC;
     pamps_page page;
+    int sort;
 
     pamps_page_params(req, args, &page, 0, errors);
     if (done) {
@@ -89,26 +87,15 @@ static int tasks_list(pamps_req *req)
             done_value = bool_text(b);
         }
     }
-    if (sort) {
-        size_t i;
-        for (i = 0; i < sizeof(sorts) / sizeof(*sorts) && strcmp(sorts[i].name, sort); i++) {
-        }
-        if (i == sizeof(sorts) / sizeof(*sorts)) {
-            pamps_json_add_error(errors, "query", "sort", "literal_error",
-                                 "Input should be 'created_at', '-created_at', 'updated_at',"
-                                 " '-updated_at', 'title' or '-title'");
-        }
-        else {
-            stmt = sorts[i].stmt;
-        }
-    }
+    sort = pamps_query_choice(req->r->pool, apr_table_get(args, "sort"), "sort",
+                              pamps_task_sorts, PAMPS_TASK_SORT_DEFAULT, errors);
     if (json_array_size(errors)) {
         return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    return pamps_send_offset_page(req, &page, stmt, PAMPS_SQL_TASK_COUNT, pamps_view_task,
-                                  PAMPS_ARGS(req->user->id_text, done_mode, done_value,
-                                             pattern, pattern));
+    return pamps_send_offset_page(req, &page, sort_statements[sort], PAMPS_SQL_TASK_COUNT,
+                                  pamps_view_task, PAMPS_ARGS(req->user->id_text, done_mode,
+                                                              done_value, pattern, pattern));
 }
 
 static int tasks_create(pamps_req *req)

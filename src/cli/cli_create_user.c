@@ -18,10 +18,9 @@
 static int check_free(pamps_cli_db *db, int stmt, const char *key, const char *value,
                       const char *taken)
 {
-    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     pamps_rows rows;
 
-    if (pamps_cli_select(db, sql[stmt].sql, &rows, PAMPS_CLI_ARGS(key))) {
+    if (pamps_cli_select(db, stmt, &rows, PAMPS_ARGS(key))) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (rows.nrows) {
@@ -33,7 +32,6 @@ static int check_free(pamps_cli_db *db, int stmt, const char *key, const char *v
 static int insert_user(pamps_cli_db *db, const char *username, const char *email,
                        const char *email_key, const char *hash, int admin, const char **id)
 {
-    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     char now[PAMPS_TIME_LEN];
     pamps_rows rows;
 
@@ -42,9 +40,9 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
         return pamps_cli_error("cannot write %s: %s", db->label, db->error);
     }
     /* no name, bio or avatar: NULL, as a register body without them */
-    if (pamps_cli_select(db, sql[PAMPS_SQL_USER_INSERT].sql, &rows,
-                         PAMPS_CLI_ARGS(username, email, email_key, hash, NULL, NULL,
-                                        NULL, now, now))) {
+    if (pamps_cli_select(db, PAMPS_SQL_USER_INSERT, &rows,
+                         PAMPS_ARGS(username, email, email_key, hash, NULL, NULL,
+                                    NULL, now, now))) {
         goto fail;
     }
     if (rows.nrows != 1) {      /* someone took the name or email meanwhile */
@@ -53,8 +51,8 @@ static int insert_user(pamps_cli_db *db, const char *username, const char *email
                                username, email);
     }
     *id = rows.rows[0].col[PAMPS_COL_VALUE];
-    if (admin && pamps_cli_exec(db, sql[PAMPS_SQL_USER_SET_ROLE].sql, NULL,
-                                PAMPS_CLI_ARGS("admin", now, *id))) {
+    if (admin && pamps_cli_exec(db, PAMPS_SQL_USER_SET_ROLE, NULL,
+                                PAMPS_ARGS("admin", now, *id))) {
         goto fail;
     }
     if (pamps_cli_commit(db)) {

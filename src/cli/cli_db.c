@@ -9,6 +9,10 @@
 #include "pamps_cli.h"
 #include "pamps_dberror.h"
 #include "pamps_migrate.h"
+#include "pamps_sql.h"
+
+static int select_text(pamps_cli_db *db, const char *sql, pamps_rows *out,
+                       int nargs, const char *const *args);
 
 static const char *dbd_error(pamps_cli_db *db, int rv)
 {
@@ -101,9 +105,9 @@ int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db 
 
     /* opening succeeds on a file that is not a database; SQLite reads the
      * file's header only when a statement needs its schema */
-    if (pamps_cli_select(db, strcmp(name, "sqlite3") == 0
-                             ? "SELECT COUNT(*) FROM sqlite_master" : "SELECT 1",
-                         &probe, PAMPS_CLI_NOARGS)) {
+    if (select_text(db, strcmp(name, "sqlite3") == 0
+                            ? "SELECT COUNT(*) FROM sqlite_master" : "SELECT 1",
+                    &probe, PAMPS_NOARGS)) {
         return pamps_cli_error("cannot use %s: %s", db->label, db->error);
     }
     *out = db;
@@ -129,8 +133,23 @@ int pamps_cli_db_check_schema(pamps_cli_db *db)
     return PAMPS_CLI_OK;
 }
 
-int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_rows *out,
-                     int nargs, const char *const *args)
+/* The text of statement stmt in this database's dialect; NULL, with
+ * db->error set, when the call gives it another number of values (as the
+ * module refuses such a call). */
+static const char *statement_text(pamps_cli_db *db, int stmt, int nargs)
+{
+    const pamps_sql_statement *st = &pamps_sql_for_driver(apr_dbd_name(db->driver))[stmt];
+
+    if (nargs != st->nargs) {
+        db->error = apr_psprintf(db->pool, "%s called with %d values, it takes %d",
+                                 st->label, nargs, st->nargs);
+        return NULL;
+    }
+    return st->sql;
+}
+
+static int select_text(pamps_cli_db *db, const char *sql, pamps_rows *out,
+                       int nargs, const char *const *args)
 {
     apr_dbd_prepared_t *stmt = NULL;
     apr_dbd_results_t *res = NULL;
@@ -147,14 +166,27 @@ int pamps_cli_select(pamps_cli_db *db, const char *sql, pamps_rows *out,
     return 0;
 }
 
-int pamps_cli_exec(pamps_cli_db *db, const char *sql, int *affected,
+int pamps_cli_select(pamps_cli_db *db, int stmt, pamps_rows *out,
+                     int nargs, const char *const *args)
+{
+    const char *sql = statement_text(db, stmt, nargs);
+
+    memset(out, 0, sizeof(*out));
+    return sql ? select_text(db, sql, out, nargs, args) : -1;
+}
+
+int pamps_cli_exec(pamps_cli_db *db, int stmt, int *affected,
                    int nargs, const char *const *args)
 {
-    apr_dbd_prepared_t *stmt = NULL;
+    const char *sql = statement_text(db, stmt, nargs);
+    apr_dbd_prepared_t *prepared = NULL;
     int rv, nrows = 0;
 
-    if ((rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql, NULL, &stmt))
-        || (rv = apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, stmt,
+    if (!sql) {
+        return -1;
+    }
+    if ((rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql, NULL, &prepared))
+        || (rv = apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, prepared,
                                 nargs, (const char **)args))) {
         db->error = dbd_error(db, rv);
         return -1;

@@ -15,7 +15,6 @@
 static int run_set_role(pamps_cli_args *a)
 {
     const char *username = a->arg[0], *role = a->arg[1], *id, *name, *was;
-    const pamps_sql_statement *sql;
     char now[PAMPS_TIME_LEN];
     pamps_rows rows;
     pamps_cli_db *db;
@@ -29,10 +28,9 @@ static int run_set_role(pamps_cli_args *a)
         || (rv = pamps_cli_db_check_schema(db))) {
         return rv;
     }
-    sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
     /* read first only to report the old role; the UPDATE alone decides */
-    if (pamps_cli_select(db, sql[PAMPS_SQL_USER_AUTH_BY_USERNAME].sql, &rows,
-                         PAMPS_CLI_ARGS(username))) {
+    if (pamps_cli_select(db, PAMPS_SQL_USER_AUTH_BY_USERNAME, &rows,
+                         PAMPS_ARGS(username))) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (rows.nrows == 0) {
@@ -46,8 +44,8 @@ static int run_set_role(pamps_cli_args *a)
         return PAMPS_CLI_OK;
     }
     pamps_time_format((long long)apr_time_sec(apr_time_now()), now);
-    if (pamps_cli_exec(db, sql[PAMPS_SQL_USER_SET_ROLE].sql, &changed,
-                       PAMPS_CLI_ARGS(role, now, id))) {
+    if (pamps_cli_exec(db, PAMPS_SQL_USER_SET_ROLE, &changed,
+                       PAMPS_ARGS(role, now, id))) {
         return pamps_cli_error("cannot change the role in %s: %s", db->label, db->error);
     }
     if (changed != 1) {         /* deleted since we read it */

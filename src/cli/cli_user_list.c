@@ -102,7 +102,6 @@ static void print_table(const char ***cells, int nrows)
 
 static int run_user_list(pamps_cli_args *a)
 {
-    const pamps_sql_statement *sql;
     pamps_rows rows;
     pamps_cli_db *db;
     int rv;
@@ -111,8 +110,7 @@ static int run_user_list(pamps_cli_args *a)
         || (rv = pamps_cli_db_check_schema(db))) {
         return rv;
     }
-    sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
-    if (pamps_cli_select(db, sql[PAMPS_SQL_USERS_ALL].sql, &rows, PAMPS_CLI_NOARGS)) {
+    if (pamps_cli_select(db, PAMPS_SQL_USERS_ALL, &rows, PAMPS_NOARGS)) {
         return pamps_cli_error("cannot read %s: %s", db->label, db->error);
     }
     if (a->json) {

@@ -191,6 +191,24 @@ long long pamps_query_int(const char *text, const char *name, long long def,
     return v;
 }
 
+int pamps_query_choice(apr_pool_t *p, const char *text, const char *name,
+                       const char *const *values, int def, json_t *errors)
+{
+    const char *type = NULL, *msg;
+
+    if (!text) {
+        return def;
+    }
+    for (int i = 0; values[i]; i++) {
+        if (strcmp(text, values[i]) == 0) {
+            return i;
+        }
+    }
+    msg = one_of(p, values, &type);
+    pamps_json_add_error(errors, "query", name, type, msg);
+    return def;
+}
+
 int pamps_parse_bool_text(const char *text)
 {
     static const char *const yes[] = { "true", "1", "yes", "on", "t", "y" };

@@ -54,6 +54,17 @@ static const char view_schema_text[] = "{"
     "\"OrgPage\":" PAGE("Org")
     "}";
 
+/* ["a", "b", ...] from a NULL-ended list */
+static json_t *string_array(const char *const *values)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; values[i]; i++) {
+        json_array_append_new(a, json_string(values[i]));
+    }
+    return a;
+}
+
 /* The query parameters routes name; limit's bounds are the page size of
  * the request's <Location> (PampsPageSize). */
 static json_t *query_params(int page_default, int page_max)
@@ -63,7 +74,7 @@ static json_t *query_params(int page_default, int page_max)
                      " s:{s:s, s:s, s:s, s:{s:s, s:i}},"
                      " s:{s:s, s:s, s:s, s:{s:s}},"
                      " s:{s:s, s:s, s:{s:s}},"
-                     " s:{s:s, s:s, s:{s:s, s:s, s:[ssssss]}}}",
+                     " s:{s:s, s:s, s:{s:s, s:s, s:o}}}",
                      "limit", "name", "limit", "in", "query", "schema", "type", "integer",
                      "minimum", 1, "maximum", page_max, "default", page_default,
                      "offset", "name", "offset", "in", "query", "schema", "type", "integer",
@@ -74,8 +85,8 @@ static json_t *query_params(int page_default, int page_max)
                      "case-insensitive substring", "schema", "type", "string",
                      "done", "name", "done", "in", "query", "schema", "type", "boolean",
                      "sort", "name", "sort", "in", "query", "schema", "type", "string",
-                     "default", "-created_at", "enum", "created_at", "-created_at",
-                     "updated_at", "-updated_at", "title", "-title");
+                     "default", pamps_task_sorts[PAMPS_TASK_SORT_DEFAULT],
+                     "enum", string_array(pamps_task_sorts));
 }
 
 static json_t *ref(const char *schema)
@@ -117,11 +128,7 @@ static json_t *field_schema(const pamps_field_spec *f)
         json_object_set_new(s, "format", json_string(rule->format));
     }
     if (rule && rule->values) {
-        json_t *values = json_array();
-        for (size_t i = 0; rule->values[i]; i++) {
-            json_array_append_new(values, json_string(rule->values[i]));
-        }
-        json_object_set_new(s, "enum", values);
+        json_object_set_new(s, "enum", string_array(rule->values));
     }
     return s;
 }

@@ -8,6 +8,13 @@
 
 static const char *const roles[] = { "user", "admin", NULL };
 
+const char *const pamps_task_sorts[PAMPS_TASK_NSORTS + 1] = {
+    [PAMPS_TASK_SORT_CREATED] = "created_at", [PAMPS_TASK_SORT_CREATED_DESC] = "-created_at",
+    [PAMPS_TASK_SORT_UPDATED] = "updated_at", [PAMPS_TASK_SORT_UPDATED_DESC] = "-updated_at",
+    [PAMPS_TASK_SORT_TITLE] = "title", [PAMPS_TASK_SORT_TITLE_DESC] = "-title",
+    [PAMPS_TASK_NSORTS] = NULL
+};
+
 int pamps_valid_username(const char *s)
 {
     size_t n = strlen(s);

@@ -56,17 +56,17 @@ pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id)
     return pamps_db_commit(req);
 }
 
-const char *pamps_account_hash(pamps_req *req, const char *password)
+int pamps_account_hash(pamps_req *req, const char *password, const char **hash)
 {
     pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
-    const char *hash = pamps_password_hash(req->r->pool, &cost, password);
 
-    if (!hash) {
+    *hash = pamps_password_hash(req->r->pool, &cost, password);
+    if (!*hash) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(601)
                       "argon2id hashing failed (PampsArgon2 cost too high for memory?)");
-        pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
     }
-    return hash;
+    return OK;
 }
 
 int pamps_path_user_id(pamps_req *req, const char **id)

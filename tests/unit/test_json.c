@@ -338,6 +338,23 @@ static void test_extra_check_sees_trimmed_value(void **state)
 
 /* ---- pamps_query_int ---- */
 
+static void test_query_choice(void **state)
+{
+    json_t *errors = json_array();
+    (void)state;
+
+    assert_int_equal(pamps_query_choice(pool, NULL, "sort", pamps_task_sorts, 1, errors), 1);
+    assert_int_equal(pamps_query_choice(pool, "title", "sort", pamps_task_sorts, 1, errors),
+                     PAMPS_TASK_SORT_TITLE);
+    assert_int_equal(json_array_size(errors), 0);
+    assert_int_equal(pamps_query_choice(pool, "TITLE", "sort", pamps_task_sorts, 1, errors), 1);
+    assert_int_equal(json_array_size(errors), 1);
+    assert_error(errors, 0, "query", "sort", "literal_error",
+                 "Input should be 'created_at', '-created_at', 'updated_at', '-updated_at',"
+                 " 'title' or '-title'");
+    json_decref(errors);
+}
+
 static void test_query_int(void **state)
 {
     json_t *errors = json_array();
@@ -453,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_length_checked_before_extra_check),
         cmocka_unit_test(test_extra_check_sees_trimmed_value),
         cmocka_unit_test(test_query_int),
+        cmocka_unit_test(test_query_choice),
         cmocka_unit_test(test_parse_bool_text),
         cmocka_unit_test(test_add_error_shape),
         cmocka_unit_test(test_set_str),
