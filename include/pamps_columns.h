@@ -24,6 +24,7 @@
 /* A statement that returns one value (an id, a count, a hash) has it here. */
 enum { PAMPS_COL_VALUE = 0 };
 
+/* clang-format off */
 /* public user */
 #define PAMPS_COLS_USER(F, C) \
     F(USER_ID, "u.id") C(USER_USERNAME, "u.username") C(USER_NAME, "u.name") \
@@ -83,5 +84,6 @@ PAMPS_COLUMNS_ENUM(PAMPS_COLS_CLI_USER, 0, PAMPS_CLI_USER_NCOLS)
 /* failed logins of a key within the window */
 #define PAMPS_COLS_FAILURES(F, C) F(FAILURES_COUNT, "COUNT(*)") C(FAILURES_OLDEST, "MIN(failed_at)")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_FAILURES, 0, PAMPS_FAILURES_NCOLS)
+/* clang-format on */
 
 #endif

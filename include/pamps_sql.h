@@ -13,6 +13,7 @@
  * text, and as a CAST for PostgreSQL, where apr_dbd_pgsql prepares every
  * parameter as varchar. */
 #ifndef PAMPS_SQL_H
+/* clang-format off */
 #define PAMPS_SQL_H
 
 #include "pamps_columns.h"
@@ -199,6 +200,7 @@
     X(LIKERS_COUNT, 1, "SELECT COUNT(*) FROM likes WHERE post_id = " P_ID) \
     PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
     PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")
+/* clang-format on */
 
 /* The (nargs, args) pair a statement is called with, from a list of
  * strings (the module's pamps_db_* and the command's pamps_cli_*). */

@@ -251,6 +251,7 @@ static int logout(pamps_req *req)
     return pamps_send_no_content(req);
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "POST", "/auth/register", PUBLIC | JSON, register_account, NULL, .tag = "auth",
       .summary = "Create an account", .body = &register_body,
@@ -270,5 +271,6 @@ static const pamps_route routes[] = {
       .summary = "Revoke a refresh token", .body = &refresh_body,
       .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_auth_routes = PAMPS_ROUTE_SET(routes);

@@ -108,11 +108,13 @@ static int docs(pamps_req *req)
     return DONE;
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/openapi.json", PUBLIC, openapi, NULL, .tag = "docs",
       .summary = "This document", .status = HTTP_OK },
     { "GET", "/docs", PUBLIC, docs, NULL, .tag = "docs",
       .summary = "This document as a page", .status = HTTP_OK, .response = "text/html" },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_docs_routes = PAMPS_ROUTE_SET(routes);

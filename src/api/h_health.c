@@ -15,11 +15,13 @@ static int health(pamps_req *req)
                                      "database", ok ? "ok" : "unavailable"));
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/health", PUBLIC, health, NULL, .tag = "health",
       .summary = "Service and database health",
       .description = "503 when the database cannot be reached or cannot serve.",
       .status = HTTP_OK, .response = "Health", .errors = { HTTP_SERVICE_UNAVAILABLE } },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_health_routes = PAMPS_ROUTE_SET(routes);

@@ -110,6 +110,7 @@ static int me_password(pamps_req *req)
     return pamps_send_no_content(req);
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/users/me", 0, me_get, NULL, .tag = "users",
       .summary = "Your account, with counts", .status = HTTP_OK, .response = "OwnUser" },
@@ -126,5 +127,6 @@ static const pamps_route routes[] = {
       .status = HTTP_NO_CONTENT,
       .errors = { HTTP_FORBIDDEN } },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_me_routes = PAMPS_ROUTE_SET(routes);

@@ -217,6 +217,7 @@ static int org_unassign(pamps_req *req)
     return change_membership(req, 0);
 }
 
+/* clang-format off */
 /* departments and positions: one row set, told apart by the rows' data */
 #define ORG_ROUTES(path, kind, one, many) \
     { "GET", path, 0, org_list, kind, .tag = "organization", .summary = "List " many, \
@@ -248,5 +249,6 @@ static const pamps_route routes[] = {
     ORG_ROUTES("/departments", &departments, "department", "departments"),
     ORG_ROUTES("/positions", &positions, "position", "positions"),
 };
+/* clang-format on */
 
 const pamps_route_set pamps_org_routes = PAMPS_ROUTE_SET(routes);

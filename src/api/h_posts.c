@@ -215,6 +215,7 @@ static int posts_likes(pamps_req *req)
                                 PAMPS_ARGS(id));
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/posts", 0, posts_feed, NULL, .tag = "posts",
       .summary = "All posts, newest first", .query = "limit before",
@@ -246,5 +247,6 @@ static const pamps_route routes[] = {
       .summary = "Who liked a post", .query = "limit offset",
       .status = HTTP_OK, .response = "UserPage" },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_post_routes = PAMPS_ROUTE_SET(routes);

@@ -161,6 +161,7 @@ static int tasks_delete(pamps_req *req)
     return pamps_send_no_content(req);
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/tasks", 0, tasks_list, NULL, .tag = "tasks", .summary = "Your tasks",
       .query = "limit offset done q sort", .status = HTTP_OK, .response = "TaskPage" },
@@ -178,5 +179,6 @@ static const pamps_route routes[] = {
     { "DELETE", "/tasks/{id}", 0, tasks_delete, NULL, .tag = "tasks",
       .summary = "Delete a task", .status = HTTP_NO_CONTENT },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_task_routes = PAMPS_ROUTE_SET(routes);

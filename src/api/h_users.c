@@ -147,6 +147,7 @@ static int users_delete(pamps_req *req)
     return pamps_send_no_content(req);
 }
 
+/* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/users", 0, users_list, NULL, .tag = "users", .summary = "List users",
       .query = "limit offset q", .status = HTTP_OK, .response = "UserPage" },
@@ -172,5 +173,6 @@ static const pamps_route routes[] = {
     { "DELETE", "/users/{username}/follow", 0, users_unfollow, NULL, .tag = "users",
       .summary = "Unfollow a user", .status = HTTP_NO_CONTENT },
 };
+/* clang-format on */
 
 const pamps_route_set pamps_user_routes = PAMPS_ROUTE_SET(routes);

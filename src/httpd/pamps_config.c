@@ -304,6 +304,7 @@ static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* clang-format off */
 const command_rec pamps_directives[] = {
     AP_INIT_TAKE1("PampsKeyFile", set_key_file, NULL, RSRC_CONF,
                   "file holding the JWT signing secret (at least 32 bytes)"),
@@ -329,3 +330,4 @@ const command_rec pamps_directives[] = {
                   "URL path the API answers under (default: the enclosing <Location>)"),
     { NULL }
 };
+/* clang-format on */
