@@ -11,8 +11,9 @@ int pamps_send_own_view(pamps_req *req, int status, const char *user_id);
 
 /* Deletes the account in one transaction: tasks, likes, follows,
  * memberships, tokens and posts go; others' replies to the posts stay with
- * parent_id null. */
-pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id);
+ * parent_id null. DONE once 204 is sent, or 404 when the account was gone
+ * by then (a concurrent delete won), or a failure. */
+int pamps_account_delete(pamps_req *req, const char *user_id);
 
 /* Issues an access/refresh pair (the refresh token recorded in the database,
  * in rotation chain family, or a new chain when NULL) as the login response

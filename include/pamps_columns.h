@@ -70,6 +70,19 @@ PAMPS_COLUMNS_ENUM(PAMPS_COLS_ORG, 0, PAMPS_ORG_NCOLS)
     C(AUTH_TOKEN_VERSION, "token_version")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_AUTH, 0, PAMPS_AUTH_NCOLS)
 
+/* the bearer's login, after the caller's columns: 1 while it has a refresh
+ * token not revoked (a rotation revokes one and records the next in one
+ * transaction, so every reader sees one), 0 once logout or reuse detection
+ * ended it. Takes the token's fam twice, '' for a token from before access
+ * tokens named their login (counted live). The unary + keeps the planners
+ * on the family index: a user's tokens are many (one per refresh), a
+ * login's few. */
+#define PAMPS_COLS_AUTH_LOGIN(F, C) \
+    F(AUTH_LOGIN_LIVE, "CASE WHEN %s = '' OR EXISTS (SELECT 1 FROM refresh_tokens t" \
+      " WHERE t.family = %s AND +t.user_id = users.id AND t.revoked_at IS NULL)" \
+      " THEN 1 ELSE 0 END")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_AUTH_LOGIN, PAMPS_AUTH_NCOLS, PAMPS_AUTH_LOGIN_NCOLS)
+
 #define PAMPS_COLS_LOGIN(F, C) \
     F(LOGIN_ID, "id") C(LOGIN_PASSWORD_HASH, "password_hash") \
     C(LOGIN_TOKEN_VERSION, "token_version")

@@ -70,8 +70,9 @@
 
 #define PAMPS_STATEMENTS(X) \
     X(PING, 0, "SELECT 1") \
-    X(USER_AUTH, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) " FROM users" \
-      " WHERE id = " P_ID) \
+    /* the caller and whether their login goes on: one statement per request */ \
+    X(USER_AUTH, 3, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) \
+      PAMPS_SELECT_MORE(PAMPS_COLS_AUTH_LOGIN) " FROM users WHERE id = " P_ID) \
     X(USER_OWN_VIEW, 1, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
     X(USER_ID_BY_USERNAME, 1, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
     X(USER_ID_BY_EMAIL, 1, "SELECT id FROM users WHERE email_key = %s") \
@@ -113,9 +114,12 @@
       " VALUES (%s, " P_ID ", %s, " P_TS ", " P_TS ")") \
     X(REFRESH_REVOKE, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE jti = %s AND revoked_at IS NULL") \
-    X(REFRESH_REVOKE_FAMILY, 2, \
+    /* ends a login: its refresh tokens, and so its access tokens (USER_AUTH); \
+     * found by family, as there (+); +user_id has no affinity, so SQLite \
+     * compares it with the id as text unless CAST */ \
+    X(REFRESH_REVOKE_FAMILY, 3, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE family = %s" \
-      " AND revoked_at IS NULL") \
+      " AND +user_id = CAST(%s AS BIGINT) AND revoked_at IS NULL") \
     X(REFRESH_REVOKE_USER, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE user_id = " P_ID \
       " AND revoked_at IS NULL") \

@@ -19,7 +19,9 @@ typedef struct {
     long long iat, exp;
     const char *jti;
     long long ver;           /* the user's token_version when issued */
-    const char *fam;         /* refresh rotation chain id; NULL for access */
+    const char *fam;         /* the login: its refresh rotation chain id, in
+                              * both kinds; NULL in access tokens issued
+                              * before they carried it */
 } pamps_claims;
 
 /* Returns a signed token in p, or NULL on failure. */

@@ -19,16 +19,18 @@ json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
     pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
     long long now = (long long)apr_time_sec(apr_time_now());
     apr_int64_t access_ttl = pamps_conf_access_ttl(req->sconf);
+    /* both name the login (the rotation chain), which logout or reuse
+     * detection ends for the access tokens too */
+    const char *login = family ? family : pamps_token_new_id(p);
     pamps_claims access = { user_id, "access", now, now + access_ttl,
-                            pamps_token_new_id(p), ver, NULL };
+                            pamps_token_new_id(p), ver, login };
     pamps_claims refresh = { user_id, "refresh", now,
                              now + pamps_conf_refresh_ttl(req->sconf),
-                             pamps_token_new_id(p), ver,
-                             family ? family : pamps_token_new_id(p) };
+                             pamps_token_new_id(p), ver, login };
     char *access_token = pamps_token_issue(p, &keys, &access);
     char *refresh_token = pamps_token_issue(p, &keys, &refresh);
 
-    if (!access_token || !refresh_token || !access.jti || !refresh.jti || !refresh.fam) {
+    if (!access_token || !refresh_token || !access.jti || !refresh.jti || !login) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(401)
                       "cannot sign tokens");
         *st = PAMPS_DB_ERROR;
@@ -201,7 +203,9 @@ static int refresh(pamps_req *req)
         return DONE;
     }
     sub = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub);
-    if ((st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows, PAMPS_ARGS(sub))) != PAMPS_DB_OK) {
+    st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows,
+                         PAMPS_ARGS(claims.fam, claims.fam, sub));
+    if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     if (rows.nrows != 1
@@ -218,7 +222,7 @@ static int refresh(pamps_req *req)
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r, PAMPS_LOGNO(404)
                       "refresh token reuse for user %s: revoking its chain", sub);
         if ((st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE_FAMILY, NULL,
-                                PAMPS_ARGS(now, claims.fam))) != PAMPS_DB_OK
+                                PAMPS_ARGS(now, claims.fam, sub))) != PAMPS_DB_OK
             || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
             return pamps_db_fail(req, st);
         }
@@ -243,8 +247,11 @@ static int logout(pamps_req *req)
     if (claims.sub != req->user->id) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "That refresh token belongs to another user");
     }
-    st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE, NULL,
-                       PAMPS_ARGS(pamps_now_text(req->r->pool), claims.jti));
+    /* the login ends, whichever of its refresh tokens is shown: every one
+     * of its chain, and with them its access tokens (the authn hook) */
+    st = pamps_db_exec(req, PAMPS_SQL_REFRESH_REVOKE_FAMILY, NULL,
+                       PAMPS_ARGS(pamps_now_text(req->r->pool), claims.fam,
+                                  req->user->id_text));
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
@@ -264,11 +271,15 @@ static const pamps_route routes[] = {
       .errors = { HTTP_UNAUTHORIZED, HTTP_TOO_MANY_REQUESTS } },
     { "POST", "/auth/refresh", PUBLIC | JSON, refresh, NULL, .tag = "auth",
       .summary = "Rotate a refresh token for a new pair",
-      .description = "The token used is revoked; presenting it again revokes its whole chain.",
+      .description = "The token used is revoked; presenting it again revokes its whole chain"
+                     " and ends that login's access tokens.",
       .body = &refresh_body, .status = HTTP_OK, .response = "TokenPair",
       .errors = { HTTP_UNAUTHORIZED } },
     { "POST", "/auth/logout", JSON, logout, NULL, .tag = "auth",
-      .summary = "Revoke a refresh token", .body = &refresh_body,
+      .summary = "End a login",
+      .description = "Revokes the refresh token's whole rotation chain; that login's"
+                     " access tokens stop working at once. Other logins go on.",
+      .body = &refresh_body,
       .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
 };
 /* clang-format on */

@@ -60,12 +60,7 @@ static int me_patch(pamps_req *req)
 
 static int me_delete(pamps_req *req)
 {
-    pamps_db_status st = pamps_account_delete(req, req->user->id_text);
-
-    if (st != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    return pamps_send_no_content(req);
+    return pamps_account_delete(req, req->user->id_text);
 }
 
 static const pamps_field_spec password_fields[] = {

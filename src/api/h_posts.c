@@ -150,6 +150,7 @@ static int posts_delete(pamps_req *req)
 {
     const char *id = req->match.params[0], *owner;
     pamps_db_status st;
+    int deleted = 0;
 
     if (post_owner(req, id, &owner) != OK) {
         return DONE;
@@ -164,9 +165,17 @@ static int posts_delete(pamps_req *req)
            != PAMPS_DB_OK
         || (st = pamps_db_exec(req, PAMPS_SQL_POST_DEL_LIKES, NULL, PAMPS_ARGS(id)))
            != PAMPS_DB_OK
-        || (st = pamps_db_exec(req, PAMPS_SQL_POST_DELETE, NULL, PAMPS_ARGS(id)))
-           != PAMPS_DB_OK
-        || (st = pamps_db_commit(req)) != PAMPS_DB_OK) {
+        || (st = pamps_db_exec(req, PAMPS_SQL_POST_DELETE, &deleted, PAMPS_ARGS(id)))
+           != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    /* the look-up above saw the post, but a concurrent delete may have
+     * taken it since: only the request whose statement removed it says so */
+    if (deleted == 0) {
+        pamps_db_rollback(req);
+        return pamps_send_error(req, HTTP_NOT_FOUND, NOT_FOUND);
+    }
+    if ((st = pamps_db_commit(req)) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     return pamps_send_no_content(req);

@@ -136,15 +136,11 @@ static int users_set_role(pamps_req *req)
 static int users_delete(pamps_req *req)
 {
     const char *id;
-    pamps_db_status st;
 
     if (pamps_path_user_id(req, &id) != OK) {
         return DONE;
     }
-    if ((st = pamps_account_delete(req, id)) != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    return pamps_send_no_content(req);
+    return pamps_account_delete(req, id);
 }
 
 /* clang-format off */

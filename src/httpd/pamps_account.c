@@ -28,7 +28,7 @@ int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
     return pamps_send_json(req, status, pamps_view_own_user(&row));
 }
 
-pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id)
+int pamps_account_delete(pamps_req *req, const char *user_id)
 {
     static const int steps[] = {
         PAMPS_SQL_USER_DEL_LIKES, PAMPS_SQL_USER_DETACH_REPLIES, PAMPS_SQL_USER_DEL_POSTS,
@@ -36,6 +36,7 @@ pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id)
         PAMPS_SQL_USER_DEL_DEPARTMENTS, PAMPS_SQL_USER_DEL_POSITIONS, PAMPS_SQL_USER_DELETE
     };
     pamps_db_status st = pamps_db_begin(req);
+    int deleted = 0;
 
     for (size_t i = 0; st == PAMPS_DB_OK && i < sizeof(steps) / sizeof(*steps); i++) {
         int stmt = steps[i];
@@ -46,14 +47,23 @@ pamps_db_status pamps_account_delete(pamps_req *req, const char *user_id)
             st = pamps_db_exec(req, stmt, NULL, PAMPS_ARGS(user_id, user_id));
         }
         else {
-            st = pamps_db_exec(req, stmt, NULL, PAMPS_ARGS(user_id));
+            /* the last one, USER_DELETE, says whether this request deleted it */
+            st = pamps_db_exec(req, stmt, &deleted, PAMPS_ARGS(user_id));
         }
     }
     if (st != PAMPS_DB_OK) {
-        pamps_db_rollback(req);
-        return st;
+        return pamps_db_fail(req, st);
     }
-    return pamps_db_commit(req);
+    /* the caller was authenticated (or the user looked up) a moment ago, but
+     * a concurrent delete may have taken the account since: one 204 only */
+    if (deleted == 0) {
+        pamps_db_rollback(req);
+        return pamps_send_error(req, HTTP_NOT_FOUND, USER_NOT_FOUND);
+    }
+    if ((st = pamps_db_commit(req)) != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_no_content(req);
 }
 
 int pamps_account_hash(pamps_req *req, const char *password, const char **hash)

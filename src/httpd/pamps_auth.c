@@ -1,8 +1,9 @@
 /* Bearer authentication in httpd's own phases: the "pamps-token" authz
  * provider asks for a user on protected routes only, and the authn hook
  * (AuthType Bearer) verifies the access token and sets r->user. The user is
- * re-read from the database, so deletion, password change and role change
- * take effect on the next request. */
+ * re-read from the database, so deletion, password change, role change and
+ * the end of the token's login (logout, refresh reuse) take effect on the
+ * next request. */
 #include <string.h>
 
 #include "apr_strings.h"
@@ -28,7 +29,7 @@ static int reject(request_rec *r, const char *why, int token_sent)
 
 static int authenticate_bearer(request_rec *r)
 {
-    const char *type = ap_auth_type(r), *header, *token, *role, *why = NULL;
+    const char *type = ap_auth_type(r), *header, *token, *role, *fam, *why = NULL;
     pamps_req *req;
     pamps_token_keys keys;
     pamps_claims claims;
@@ -53,8 +54,12 @@ static int authenticate_bearer(request_rec *r)
                            (long long)apr_time_sec(r->request_time), &claims, &why)) {
         return reject(r, why, 1);
     }
+    /* a token from before access tokens named their login has no fam: it
+     * is accepted as it was then, until its exp */
+    fam = claims.fam ? claims.fam : "";
     st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows,
-                         PAMPS_ARGS(apr_psprintf(r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub)));
+                         PAMPS_ARGS(fam, fam, apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                                                           (apr_int64_t)claims.sub)));
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
@@ -63,6 +68,9 @@ static int authenticate_bearer(request_rec *r)
     }
     if (pamps_col_int(&rows.rows[0], PAMPS_COL_AUTH_TOKEN_VERSION) != claims.ver) {
         return reject(r, "token issued before a password change", 1);
+    }
+    if (pamps_col_int(&rows.rows[0], PAMPS_COL_AUTH_LOGIN_LIVE) != 1) {
+        return reject(r, "login ended (logout or refresh token reuse)", 1);
     }
     user = apr_pcalloc(r->pool, sizeof(*user));
     user->id = claims.sub;

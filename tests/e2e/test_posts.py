@@ -1,6 +1,8 @@
 """Posts (API.md "Posts (microblog)"): creation and its validation, reading,
 editing, deletion, replies, likes and the likers list."""
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -265,6 +267,43 @@ def test_deleting_a_post_keeps_its_replies_as_top_level(user, other):
     # only the deleted post's direct replies are detached
     assert get(other, nested["id"])["parent_id"] == reply["id"]
     assert other.get("/users/" + user.username).json()["posts_count"] == 1
+
+
+def delete_at_once(client, path, n):
+    """n DELETEs of one path leaving together; their statuses, sorted."""
+    barrier = threading.Barrier(n)
+
+    def one(_):
+        c = Client(client.server)           # a connection of its own each
+        c.access = client.access
+        barrier.wait(timeout=30)
+        return c.delete(path).status_code
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return sorted(pool.map(one, range(n)))
+
+
+def test_concurrent_deletes_of_a_post_answer_204_once(server, user, other):
+    """The 204 is decided by the row the transaction deleted, not by the
+    look-up before it: the others deleted nothing and are 404."""
+    admin = make_admin(server, new_user(server))
+    for _round in range(3):
+        p = create(user, "contested")
+        create(other, "a reply", parent_id=p["id"])
+        assert other.post("/posts/%d/like" % p["id"]).status_code == 204
+        codes = delete_at_once(user, "/posts/%d" % p["id"], 20)
+        assert codes == [204] + [404] * 19, codes
+        # the author and an admin racing each other
+        p = create(user, "contested again")
+        barrier = threading.Barrier(2)
+
+        def by(c, path="/posts/%d" % p["id"]):
+            barrier.wait(timeout=30)
+            return c.delete(path).status_code
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            codes = sorted(pool.map(by, [user, admin]))
+        assert codes == [204, 404], codes
 
 
 # --- likes --------------------------------------------------------------------

@@ -39,7 +39,8 @@ LISTS = ["pamps_FOLLOWERS_LIST", "pamps_FOLLOWING_LIST", "pamps_LIKERS_LIST"]
 TASK_SORTS = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC",
               "TITLE_DESC", "TITLE_ASC"]
 TASK_LISTS = ["pamps_TASK_LIST_" + s for s in TASK_SORTS]
-CHECKED = FEEDS + LISTS + TASK_LISTS + ["pamps_POST_GET"]
+# USER_AUTH runs on every authenticated request
+CHECKED = FEEDS + LISTS + TASK_LISTS + ["pamps_POST_GET", "pamps_USER_AUTH"]
 
 @pytest.fixture(scope="module")
 def statements(tmp_path_factory):
@@ -160,6 +161,15 @@ def test_timeline_reads_posts_by_bounded_ranges_and_keys(statements, db):
                 or "(rowid=?)" in line or "(parent_id=?)" in line), line
 
 
+# a login is found by its family, not among all of its user's tokens
+@pytest.mark.parametrize("label", ["pamps_USER_AUTH", "pamps_REFRESH_REVOKE_FAMILY"])
+def test_logins_are_found_by_their_family(statements, db, label):
+    lines = plan(db, statements[label])
+    assert any(re.match(r"^SEARCH (t|refresh_tokens) USING INDEX refresh_tokens_family"
+                        r" \(family=\?\)$", line) for line in lines), lines
+    assert not full_scans(lines), lines
+
+
 # --- PostgreSQL ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -190,6 +200,13 @@ def pg_plan(params, sql):
 def test_pgsql_no_sequential_scan(statements, pg_db, label):
     lines = pg_plan(pg_db, statements[label])
     assert not [line for line in lines if "Seq Scan" in line], "%s: %s" % (label, lines)
+
+
+# (REFRESH_REVOKE_FAMILY takes a timestamp, which '1' is not: SQLite's plan only)
+def test_pgsql_logins_are_found_by_their_family(statements, pg_db):
+    text = "\n".join(pg_plan(pg_db, statements["pamps_USER_AUTH"]))
+    assert re.search(r"Index Scan on refresh_tokens_family|using refresh_tokens_family", text), text
+    assert "Seq Scan" not in text and "refresh_tokens_user" not in text, text
 
 
 @pytest.mark.parametrize("label, access", [

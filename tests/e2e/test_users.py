@@ -2,6 +2,8 @@
 directory, profiles, followers/following, follow/unfollow, the admin's role
 change and account deletion, and what DELETE /users/me takes with it."""
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -393,6 +395,24 @@ def test_admin_deletes_a_user(server, user, other):
     assert admin.get("/posts/%d" % p["id"]).status_code == 404
     assert user.get("/posts/%d" % reply["id"]).json()["parent_id"] is None
     assert profile(user, user.username)["followers_count"] == 0
+
+
+def test_concurrent_admin_deletes_of_a_user_answer_204_once(server):
+    admin = make_admin(server, new_user(server))
+    for _round in range(3):
+        doomed = new_user(server)
+        post(doomed, "goes with the account")
+        barrier = threading.Barrier(10)
+
+        def one(_):
+            c = Client(server)
+            c.access = admin.access
+            barrier.wait(timeout=30)
+            return c.delete("/users/" + doomed.username).status_code
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            codes = sorted(pool.map(one, range(10)))
+        assert codes == [204] + [404] * 9, codes
 
 
 def test_user_delete_is_admin_only(server, user, other):

@@ -287,6 +287,27 @@ def test_delete_me_twice(server):
     assert c.delete("/users/me").status_code == 401
 
 
+def test_concurrent_deletes_of_me_answer_204_once(server):
+    """One request deletes the account; the others either deleted nothing
+    (404) or came after it and no longer authenticate (401)."""
+    for _round in range(3):
+        c = new_user(server)
+        c.post("/tasks", json={"title": "goes with me"})
+        barrier = threading.Barrier(10)
+
+        def one(_):
+            me = Client(server)
+            me.access = c.access
+            barrier.wait(timeout=30)
+            return me.delete("/users/me").status_code
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            codes = sorted(pool.map(one, range(10)))
+        assert codes.count(204) == 1, codes
+        assert set(codes) <= {204, 401, 404}, codes
+        assert c.get("/users/me").status_code == 401
+
+
 def test_delete_me_leaves_others_alone(server, user, other):
     tid = other.post("/tasks", json={"title": "theirs"}).json()["id"]
     assert user.delete("/users/me").status_code == 204
