@@ -171,7 +171,7 @@ uninstall:
 	    $(DESTDIR)$(CONFCOPY)
 	sh scripts/install_conf.sh remove conf/pamps.conf $(DESTDIR)$(APACHE_DIR)/mods-available \
 	    $(DESTDIR)$(CONFCOPY)
-	-rmdir $(DESTDIR)$(PREFIX)/share/pamps 2>/dev/null
+	-rmdir $(DESTDIR)$(PREFIX)/share/pamps $(DESTDIR)$(MANDIR)/man8 2>/dev/null
 
 # libapache2-mod-pamps_VERSION_ARCH.deb in build/deb/ (debian/, debhelper and
 # dh_apache2), built from a copy of the tracked files so nothing lands

@@ -10,11 +10,12 @@ action=$1
 
 if [ "$action" = notice ]; then
     cat <<MSG
-mod_pamps installed. Next (README "Install from source"):
-  a2enmod pamps                   # enables mod_dbd too
-  install -d -o www-data -g www-data /var/lib/pamps
+mod_pamps installed. Next (README "Install into the system Apache", from source),
+unless done before:
   (umask 027; head -c 48 /dev/urandom | base64 > $2/pamps-jwt.key)
   chgrp www-data $2/pamps-jwt.key
+  install -d -m 750 -o www-data -g www-data /var/lib/pamps
+  a2enmod pamps                   # enables mod_dbd too
   apache2ctl configtest && apache2ctl graceful
 MSG
     exit 0
