@@ -23,7 +23,10 @@ say() { printf 'test-deb: %s\n' "$*"; }
 fail() { say "FAIL: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (dpkg -i, a2enmod)"
-deb=$(ls "$debdir"/${PKG}_*.deb 2>/dev/null | head -1)
+deb=
+for f in "$debdir/${PKG}"_*.deb; do
+    if [ -e "$f" ]; then deb=$f; fi
+done
 [ -n "$deb" ] || fail "no $PKG .deb in $debdir (make deb)"
 # a machine that has mod_pamps already is not for this test to change
 if dpkg-query -W -f='${Status}' $PKG 2>/dev/null | grep -qv 'not-installed'; then
@@ -55,7 +58,8 @@ dbd_was_enabled=no
 # lock and log directories in $work: the machine's own stay untouched
 apache() {
     (
-        APACHE_CONFDIR=/etc/apache2
+        export APACHE_CONFDIR=/etc/apache2
+        # shellcheck disable=SC1091
         . /etc/apache2/envvars
         export APACHE_RUN_DIR="$work/run" APACHE_LOCK_DIR="$work/lock" \
                APACHE_LOG_DIR="$work/log" APACHE_PID_FILE="$work/run/apache2.pid"
