@@ -30,7 +30,8 @@ CLI        := pamps
 CLI_SRC    := $(wildcard src/cli/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps run test unit e2e valgrind install clean check-layers lint fuzz
+.PHONY: all deps run test unit e2e valgrind install install-module install-extras uninstall \
+        deb deps-deb test-deb clean check-layers lint fuzz
 
 all: $(MODULE) $(CLI)
 
@@ -121,14 +122,69 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) e2e
 
-run: deps $(MODULE)
+run: deps $(MODULE) $(CLI)
 	@sh scripts/run.sh "$(CURDIR)" "$(CURDIR)/$(MODULE)" "$(PORT)" "$(abspath $(DATA_DIR))" "$(DB)"
 
-install: $(MODULE) $(CLI)
-	$(APXS) -i -n pamps $(MODULE)
-	install -m 644 conf/pamps.load /etc/apache2/mods-available/pamps.load
-	install -m 644 conf/pamps.conf /etc/apache2/mods-available/pamps.conf
-	install -m 755 $(CLI) /usr/local/bin/pamps
+# Into the system Apache (Debian's layout), or under DESTDIR for packaging.
+# `install` replaces a file (a new inode) instead of writing into it: a running
+# httpd keeps its mapping of the old module until it restarts (cp over a
+# mapped .so crashes it). An edited pamps.conf (or .load) is kept, the new
+# one put beside it as .dist.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SQLDIR     ?= $(PREFIX)/share/pamps/sql
+CONFCOPY   ?= $(PREFIX)/share/pamps/conf
+MODDIR     ?= $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
+APACHE_DIR ?= /etc/apache2
+
+install: install-module install-extras
+	@[ -n "$(DESTDIR)" ] || sh scripts/install_conf.sh notice "$(APACHE_DIR)"
+
+install-module: $(MODULE)
+	install -d $(DESTDIR)$(MODDIR) $(DESTDIR)$(APACHE_DIR)/mods-available
+	install -m 644 $(MODULE) $(DESTDIR)$(MODDIR)/mod_pamps.so
+	sh scripts/install_conf.sh install conf/pamps.load $(DESTDIR)$(APACHE_DIR)/mods-available \
+	    $(DESTDIR)$(CONFCOPY)
+	sh scripts/install_conf.sh install conf/pamps.conf $(DESTDIR)$(APACHE_DIR)/mods-available \
+	    $(DESTDIR)$(CONFCOPY)
+
+# the command, its man page and the migrations (the package's share too)
+install-extras: $(CLI)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SQLDIR)/sqlite $(DESTDIR)$(SQLDIR)/pgsql
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/pamps
+	install -m 644 doc/pamps.8 $(DESTDIR)$(MANDIR)/man8/pamps.8
+	install -m 644 sql/sqlite/*.sql $(DESTDIR)$(SQLDIR)/sqlite
+	install -m 644 sql/pgsql/*.sql $(DESTDIR)$(SQLDIR)/pgsql
+
+# What install put there; configuration files only if unedited. Refused
+# while the module is enabled: httpd would not start without its .so.
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ -e $(APACHE_DIR)/mods-enabled/pamps.load ]; then \
+	    echo "uninstall: mod_pamps is enabled: a2dismod pamps, restart Apache, then again" >&2; \
+	    exit 1; fi
+	rm -f $(DESTDIR)$(MODDIR)/mod_pamps.so $(DESTDIR)$(BINDIR)/pamps \
+	    $(DESTDIR)$(MANDIR)/man8/pamps.8
+	rm -rf $(DESTDIR)$(SQLDIR)
+	sh scripts/install_conf.sh remove conf/pamps.load $(DESTDIR)$(APACHE_DIR)/mods-available \
+	    $(DESTDIR)$(CONFCOPY)
+	sh scripts/install_conf.sh remove conf/pamps.conf $(DESTDIR)$(APACHE_DIR)/mods-available \
+	    $(DESTDIR)$(CONFCOPY)
+	-rmdir $(DESTDIR)$(PREFIX)/share/pamps $(DESTDIR)$(MANDIR)/man8 2>/dev/null
+
+# libapache2-mod-pamps_VERSION_ARCH.deb in build/deb/ (debian/, debhelper and
+# dh_apache2), built from a copy of the tracked files so nothing lands
+# beside the checkout
+deb: deps-deb
+	sh scripts/build_deb.sh "$(CURDIR)" "$(CURDIR)/$(BUILD)/deb"
+
+deps-deb:
+	@PAMPS_DEPS_EXTRA="debhelper dpkg-dev" sh scripts/deps.sh
+
+# the .deb into this machine's Apache, used, purged, and nothing left behind
+test-deb: deb
+	sh scripts/test_deb.sh "$(CURDIR)" "$(CURDIR)/$(BUILD)/deb"
 
 clean:
 	rm -rf $(BUILD) .libs src/*/.libs *.lo *.la *.slo *.o src/*/*.lo src/*/*.la src/*/*.slo src/*/*.o $(CLI)

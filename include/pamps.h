@@ -13,8 +13,8 @@
 #include <jansson.h>
 
 #include "pamps_route.h"
+#include "pamps_version.h"
 
-#define PAMPS_VERSION "0.1.0"
 #define PAMPS_HANDLER "pamps"
 #define PAMPS_AUTH_TYPE "Bearer"
 

@@ -22,6 +22,10 @@
 #define PAMPS_OPT_PASSWORD_STDIN 0x04
 #define PAMPS_OPT_ARGON2         0x08
 #define PAMPS_OPT_JSON           0x10
+#define PAMPS_OPT_STATUS         0x20
+#define PAMPS_OPT_DRY_RUN        0x40
+#define PAMPS_OPT_YES            0x80
+#define PAMPS_OPT_ADDRESS        0x100
 
 #define PAMPS_CLI_MAX_ARGS 2
 
@@ -30,7 +34,8 @@ typedef struct {
     apr_pool_t *pool;
     const char *db;               /* --db, else $PAMPS_DB; NULL when neither */
     const char *argon2;           /* --argon2, else $PAMPS_ARGON2, or NULL */
-    int admin, password_stdin, json;
+    const char *address;          /* unlock --address */
+    int admin, password_stdin, json, status, dry_run, yes;
     const char *arg[PAMPS_CLI_MAX_ARGS];   /* positional arguments */
     int nargs;
 } pamps_cli_args;
@@ -81,9 +86,27 @@ int pamps_cli_select(pamps_cli_db *db, int stmt, pamps_rows *out,
                      int nargs, const char *const *args);
 int pamps_cli_exec(pamps_cli_db *db, int stmt, int *affected,
                    int nargs, const char *const *args);
+/* stmt with the user id as each of its values (the statements that
+ * delete or revoke what belongs to one user). */
+int pamps_cli_exec_user(pamps_cli_db *db, int stmt, const char *user_id, int *affected);
 int pamps_cli_begin(pamps_cli_db *db);
 int pamps_cli_commit(pamps_cli_db *db);
 void pamps_cli_rollback(pamps_cli_db *db);
+
+/* cli_users.c: the user named username (any case), through the API's
+ * USER_AUTH_BY_USERNAME; prints "no user named ..." and returns
+ * PAMPS_CLI_ERROR when there is none. */
+int pamps_cli_find_user(pamps_cli_db *db, const char *username, pamps_row *user);
+
+/* Runs steps (the caller's statements on one user, given baton) in one
+ * transaction; prints what failed and returns PAMPS_CLI_ERROR, nothing
+ * written, if one does. what names the change for the message. */
+typedef int (*pamps_cli_user_steps)(pamps_cli_db *db, const char *user_id, const void *baton);
+int pamps_cli_user_transaction(pamps_cli_db *db, const char *what, const char *user_id,
+                               pamps_cli_user_steps steps, const void *baton);
+
+/* RFC 3339 now, as the API stamps rows */
+const char *pamps_cli_now(apr_pool_t *p);
 
 /* cli_password.c */
 /* The default cost is the module's (PampsArgon2 19456 2 1); text is "M,T,P".
@@ -95,6 +118,11 @@ int pamps_cli_argon2_cost(const char *text, pamps_argon2_cost *cost);
  * characters of UTF-8). Prints the error and returns non-zero on failure. */
 int pamps_cli_read_password(apr_pool_t *p, const char *username, int from_stdin,
                             const char **password);
+
+/* Asks at the terminal to type confirm (a username) again; 0 when it was.
+ * Without a terminal, prints that --yes is needed and returns PAMPS_CLI_USAGE. */
+int pamps_cli_confirm(const pamps_cli_command *cmd, const char *question,
+                      const char *confirm);
 
 /* cli_text.c */
 int pamps_cli_valid_utf8(const char *text, apr_size_t len);
@@ -108,5 +136,9 @@ extern const pamps_cli_command pamps_cli_migrate;
 extern const pamps_cli_command pamps_cli_create_user;
 extern const pamps_cli_command pamps_cli_user_list;
 extern const pamps_cli_command pamps_cli_set_role;
+extern const pamps_cli_command pamps_cli_reset_password;
+extern const pamps_cli_command pamps_cli_revoke_sessions;
+extern const pamps_cli_command pamps_cli_unlock;
+extern const pamps_cli_command pamps_cli_delete_user;
 
 #endif

@@ -160,6 +160,9 @@
     X(USER_AUTH_BY_USERNAME, 1, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) " FROM users" \
       " WHERE lower(username) = lower(%s)") \
     X(USERS_ALL, 0, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_CLI_USER) " FROM users ORDER BY id") \
+    /* ends every access token of a user (pamps revoke-sessions) */ \
+    X(USER_BUMP_TOKEN_VERSION, 1, \
+      "UPDATE users SET token_version = token_version + 1 WHERE id = " P_ID) \
     X(FOLLOWERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
       " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = " P_ID \
       PAMPS_USER_PAGE("f.follower_id")) \

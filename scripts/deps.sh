@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages mod_pamps needs to build, run and test.
 # Idempotent, no prompts; does nothing when all are present.
+# PAMPS_DEPS_EXTRA adds packages (make deb: debhelper and the like).
 set -eu
 PKGS="apache2 apache2-dev libaprutil1-dev libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql
 libjansson-dev libjwt-dev libargon2-dev libsqlite3-dev sqlite3 postgresql libcmocka-dev
 wrk apache2-utils python3-pytest python3-requests pkg-config gcc make
-clang libclang-rt-14-dev cppcheck bear clang-format"
+clang libclang-rt-14-dev cppcheck bear clang-format
+${PAMPS_DEPS_EXTRA:-}"
 
 missing=""
 for p in $PKGS; do

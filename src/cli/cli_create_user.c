@@ -32,10 +32,9 @@ static int check_free(pamps_cli_db *db, int stmt, const char *key, const char *v
 static int insert_user(pamps_cli_db *db, const char *username, const char *email,
                        const char *email_key, const char *hash, int admin, const char **id)
 {
-    char now[PAMPS_TIME_LEN];
+    const char *now = pamps_cli_now(db->pool);
     pamps_rows rows;
 
-    pamps_time_format((long long)apr_time_sec(apr_time_now()), now);
     if (pamps_cli_begin(db)) {
         return pamps_cli_error("cannot write %s: %s", db->label, db->error);
     }

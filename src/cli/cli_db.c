@@ -1,7 +1,11 @@
 /* The pamps command's database connection: "--db sqlite3:PATH" or
  * "--db pgsql:PARAMS" names the apr_dbd driver and what it opens, the same
  * pair httpd's DBDriver and DBDParams give the module. */
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <apr_file_info.h>
 #include <apr_strings.h>
@@ -50,6 +54,61 @@ static int check_sqlite_file(apr_pool_t *p, const char *path)
     return PAMPS_CLI_OK;
 }
 
+/* Run as root on a database httpd's user owns (the file, or the directory
+ * a new file goes in), SQLite would leave root's -wal and -shm files (and
+ * a new database) beside it, which the server then cannot write: the
+ * command says so, and gives what it made to that owner when it is done. */
+typedef struct {
+    apr_pool_t *pool;
+    const char *path;
+    uid_t uid;
+    gid_t gid;
+} sqlite_owner;
+
+static apr_status_t give_back_files(void *data)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    sqlite_owner *o = data;
+    struct stat st;
+
+    for (int i = 0; i < 4; i++) {
+        const char *f = apr_pstrcat(o->pool, o->path, suffixes[i], NULL);
+
+        /* lstat and lchown: a link planted in the directory gives away
+         * nothing but itself */
+        if (lstat(f, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0
+            && lchown(f, o->uid, o->gid) != 0) {
+            pamps_cli_error("warning: cannot give %s back to its owner", f);
+        }
+    }
+    return APR_SUCCESS;
+}
+
+static void check_root_on_sqlite(apr_pool_t *p, const char *path)
+{
+    const char *slash = strrchr(path, '/'), *dir, *owner;
+    sqlite_owner *o;
+    struct passwd *pw;
+    struct stat st;
+
+    dir = !slash ? "." : slash == path ? "/" : apr_pstrmemdup(p, path, slash - path);
+    if (geteuid() != 0 || (stat(path, &st) != 0 && stat(dir, &st) != 0) || st.st_uid == 0) {
+        return;
+    }
+    pw = getpwuid(st.st_uid);
+    owner = pw ? apr_pstrdup(p, pw->pw_name) : apr_ltoa(p, (long)st.st_uid);
+    fprintf(stderr, "pamps: warning: running as root on %s, which %s owns: run pamps as"
+            " %s (runuser -u %s -- pamps ...); what SQLite makes now is given to %s\n",
+            path, owner, owner, owner, owner);
+    o = apr_palloc(p, sizeof(*o));
+    o->pool = p;
+    o->path = path;
+    o->uid = st.st_uid;
+    o->gid = st.st_gid;
+    /* registered before the connection's cleanup, so it runs after it */
+    apr_pool_cleanup_register(p, o, give_back_files, apr_pool_cleanup_null);
+}
+
 /* Settings that live in the connection, as the module's own: wait for the
  * server's writers instead of failing; keep libpq's notices ("relation
  * already exists, skipping") off the terminal. */
@@ -87,6 +146,9 @@ int pamps_cli_db_open(apr_pool_t *p, const char *spec, int create, pamps_cli_db 
     db->label = strcmp(name, "sqlite3") == 0 ? params : "the PostgreSQL database";
     if (strcmp(name, "sqlite3") == 0 && !create && check_sqlite_file(p, params)) {
         return PAMPS_CLI_ERROR;
+    }
+    if (strcmp(name, "sqlite3") == 0) {
+        check_root_on_sqlite(p, params);
     }
 
     apr_dbd_init(p);
@@ -131,6 +193,14 @@ int pamps_cli_db_check_schema(pamps_cli_db *db)
                                res.latest);
     }
     return PAMPS_CLI_OK;
+}
+
+int pamps_cli_exec_user(pamps_cli_db *db, int stmt, const char *user_id, int *affected)
+{
+    const char *ids[] = { user_id, user_id, user_id, user_id };
+    int n = pamps_sql_for_driver(apr_dbd_name(db->driver))[stmt].nargs;
+
+    return pamps_cli_exec(db, stmt, affected, n <= 4 ? n : -1, ids);
 }
 
 /* The text of statement stmt in this database's dialect; NULL, with

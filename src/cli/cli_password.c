@@ -177,3 +177,25 @@ int pamps_cli_read_password(apr_pool_t *p, const char *username, int from_stdin,
     *password = pw;
     return PAMPS_CLI_OK;
 }
+
+int pamps_cli_confirm(const pamps_cli_command *cmd, const char *question,
+                      const char *confirm)
+{
+    apr_pool_t *p;
+    apr_size_t len;
+    const char *answer;
+    int rv;
+
+    if (!isatty(STDIN_FILENO)) {
+        return pamps_cli_usage_error(cmd, "stdin is not a terminal: confirm with --yes");
+    }
+    apr_pool_create(&p, NULL);
+    fputs(question, stderr);
+    fflush(stderr);
+    answer = read_line(p, &len);
+    rv = answer && strcmp(answer, confirm) == 0
+             ? PAMPS_CLI_OK
+             : pamps_cli_error("not confirmed: nothing changed");
+    apr_pool_destroy(p);
+    return rv;
+}

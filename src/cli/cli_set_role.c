@@ -5,19 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <apr_time.h>
-
 #include "pamps_cli.h"
 #include "pamps_rules.h"
 #include "pamps_sql.h"
-#include "pamps_time.h"
 
 static int run_set_role(pamps_cli_args *a)
 {
     const char *username = a->arg[0], *role = a->arg[1], *id, *name, *was;
-    char now[PAMPS_TIME_LEN];
-    pamps_rows rows;
     pamps_cli_db *db;
+    pamps_row user;
     int rv, changed = 0;
 
     if (!pamps_valid_role(role)) {
@@ -25,27 +21,20 @@ static int run_set_role(pamps_cli_args *a)
                                      role);
     }
     if ((rv = pamps_cli_db_open(a->pool, a->db, 0, &db))
-        || (rv = pamps_cli_db_check_schema(db))) {
+        || (rv = pamps_cli_db_check_schema(db))
+        /* read first only to report the old role; the UPDATE alone decides */
+        || (rv = pamps_cli_find_user(db, username, &user))) {
         return rv;
     }
-    /* read first only to report the old role; the UPDATE alone decides */
-    if (pamps_cli_select(db, PAMPS_SQL_USER_AUTH_BY_USERNAME, &rows,
-                         PAMPS_ARGS(username))) {
-        return pamps_cli_error("cannot read %s: %s", db->label, db->error);
-    }
-    if (rows.nrows == 0) {
-        return pamps_cli_error("no user named %s", username);
-    }
-    id = rows.rows[0].col[PAMPS_COL_AUTH_ID];
-    name = rows.rows[0].col[PAMPS_COL_AUTH_USERNAME];
-    was = rows.rows[0].col[PAMPS_COL_AUTH_ROLE];
+    id = user.col[PAMPS_COL_AUTH_ID];
+    name = user.col[PAMPS_COL_AUTH_USERNAME];
+    was = user.col[PAMPS_COL_AUTH_ROLE];
     if (strcmp(was, role) == 0) {
         printf("%s is already %s\n", name, role);
         return PAMPS_CLI_OK;
     }
-    pamps_time_format((long long)apr_time_sec(apr_time_now()), now);
     if (pamps_cli_exec(db, PAMPS_SQL_USER_SET_ROLE, &changed,
-                       PAMPS_ARGS(role, now, id))) {
+                       PAMPS_ARGS(role, pamps_cli_now(a->pool), id))) {
         return pamps_cli_error("cannot change the role in %s: %s", db->label, db->error);
     }
     if (changed != 1) {         /* deleted since we read it */

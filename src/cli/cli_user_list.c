@@ -2,6 +2,8 @@
  * or as JSON for scripts. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <apr_strings.h>
 #include <jansson.h>
@@ -73,9 +75,62 @@ static int print_json(const char ***cells, int nrows)
     return rv ? pamps_cli_error("cannot write the output") : PAMPS_CLI_OK;
 }
 
+/* The width the table must fit: the terminal's, else $COLUMNS; 0 (any)
+ * when the output goes to a file or a pipe without $COLUMNS. */
+static size_t screen_width(void)
+{
+    struct winsize ws;
+    const char *env = getenv("COLUMNS");
+
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col) {
+        return ws.ws_col;
+    }
+    return env && atoi(env) > 0 ? (size_t)atoi(env) : 0;
+}
+
+/* Narrows the email, then the username column (the ones that can be long)
+ * until the table fits limit, down to a useful minimum each. */
+static void fit_widths(size_t *width, size_t limit)
+{
+    static const struct {
+        int col;
+        size_t min;
+    } narrowed[] = { { 1, 16 }, { 0, 10 } };   /* EMAIL, USERNAME in shown[] */
+    size_t total = 2 * (NSHOWN - 1);
+
+    for (int s = 0; s < NSHOWN; s++) {
+        total += width[s];
+    }
+    for (int k = 0; k < 2 && limit && total > limit; k++) {
+        size_t *w = &width[narrowed[k].col];
+        size_t room = *w > narrowed[k].min ? *w - narrowed[k].min : 0;
+        size_t cut = total - limit < room ? total - limit : room;
+
+        *w -= cut;
+        total -= cut;
+    }
+}
+
+/* text cut to width characters, its last one an ellipsis, if it is longer */
+static const char *clip(apr_pool_t *p, const char *text, size_t width)
+{
+    size_t chars = 0, i;
+
+    if (pamps_utf8_length(text) <= width) {
+        return text;
+    }
+    for (i = 0; text[i]; i++) {
+        if (((unsigned char)text[i] & 0xC0) != 0x80 && ++chars == width) {
+            break;
+        }
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, text, i), "\xE2\x80\xA6", NULL);
+}
+
 /* Columns padded to their widest cell in characters, not bytes (emails may
- * hold UTF-8), two spaces apart, nothing trailing. */
-static void print_table(const char ***cells, int nrows)
+ * hold UTF-8), two spaces apart, nothing trailing; long names and emails
+ * clipped so that the table fits the terminal. */
+static void print_table(apr_pool_t *p, const char ***cells, int nrows)
 {
     size_t width[NSHOWN];
 
@@ -87,9 +142,11 @@ static void print_table(const char ***cells, int nrows)
             width[s] = w > width[s] ? w : width[s];
         }
     }
+    fit_widths(width, screen_width());
     for (int i = -1; i < nrows; i++) {
         for (int s = 0; s < NSHOWN; s++) {
-            const char *text = i < 0 ? shown[s].title : cells[i][shown[s].col];
+            const char *text = clip(p, i < 0 ? shown[s].title : cells[i][shown[s].col],
+                                    width[s]);
 
             fputs(text, stdout);
             if (s < NSHOWN - 1) {
@@ -120,7 +177,7 @@ static int run_user_list(pamps_cli_args *a)
         fprintf(stderr, "no users yet (create one with 'pamps create-user')\n");
         return PAMPS_CLI_OK;
     }
-    print_table(clean_rows(a->pool, &rows), rows.nrows);
+    print_table(a->pool, clean_rows(a->pool, &rows), rows.nrows);
     return PAMPS_CLI_OK;
 }
 
@@ -128,7 +185,8 @@ const pamps_cli_command pamps_cli_user_list = {
     "user-list", "[--db SPEC] [--json]",
     "list users as a table or JSON",
     "Lists every user, oldest first: username, email, role and creation time\n"
-    "(RFC 3339, UTC) in aligned columns.\n\n"
+    "(RFC 3339, UTC) in aligned columns. Long names and emails are cut (ending in\n"
+    "an ellipsis) to fit the terminal, or $COLUMNS; --json never cuts.\n\n"
     "Options:\n"
     "  --json   a JSON array of {\"id\", \"username\", \"email\", \"role\", \"created_at\"}\n"
     "           instead, for scripts (an empty array when there are no users)\n\n"

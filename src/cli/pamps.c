@@ -10,12 +10,18 @@
 #include <apr_strings.h>
 
 #include "pamps_cli.h"
+#include "pamps_migrate.h"
+#include "pamps_version.h"
 
 static const pamps_cli_command *const commands[] = {
     &pamps_cli_migrate,
     &pamps_cli_create_user,
     &pamps_cli_user_list,
     &pamps_cli_set_role,
+    &pamps_cli_reset_password,
+    &pamps_cli_revoke_sessions,
+    &pamps_cli_unlock,
+    &pamps_cli_delete_user,
 };
 #define NCOMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 
@@ -29,6 +35,10 @@ static const struct {
     { "--password-stdin", PAMPS_OPT_PASSWORD_STDIN, 0 },
     { "--argon2",         PAMPS_OPT_ARGON2,         1 },
     { "--json",           PAMPS_OPT_JSON,           0 },
+    { "--status",         PAMPS_OPT_STATUS,         0 },
+    { "--dry-run",        PAMPS_OPT_DRY_RUN,        0 },
+    { "--yes",            PAMPS_OPT_YES,            0 },
+    { "--address",        PAMPS_OPT_ADDRESS,        1 },
 };
 #define NOPTIONS (int)(sizeof(options) / sizeof(options[0]))
 
@@ -93,9 +103,10 @@ int pamps_cli_usage_error(const pamps_cli_command *cmd, const char *fmt, ...)
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: pamps [--db SPEC] COMMAND [ARGS...]\n\n"
-            "Administers the database of mod_pamps.\n\nCommands:\n");
+            "Administers the database of mod_pamps (pamps --version: this build).\n\n"
+            "Commands:\n");
     for (int i = 0; i < NCOMMANDS; i++) {
-        fprintf(out, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
     }
     fprintf(out, "\n%s\nRun 'pamps COMMAND --help' for what a command takes.\n"
             "Exit status: 0 done, 1 error, 2 usage error.\n", db_help);
@@ -124,6 +135,10 @@ static void set_option(pamps_cli_args *a, unsigned bit, const char *value)
     case PAMPS_OPT_ADMIN:          a->admin = 1;           break;
     case PAMPS_OPT_PASSWORD_STDIN: a->password_stdin = 1;  break;
     case PAMPS_OPT_JSON:           a->json = 1;            break;
+    case PAMPS_OPT_STATUS:         a->status = 1;          break;
+    case PAMPS_OPT_DRY_RUN:        a->dry_run = 1;         break;
+    case PAMPS_OPT_YES:            a->yes = 1;             break;
+    case PAMPS_OPT_ADDRESS:        a->address = value;     break;
     }
 }
 
@@ -216,6 +231,17 @@ static const pamps_cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* the release, and the schema version each database is migrated to */
+static void print_version(void)
+{
+    int n_sqlite = pamps_migrations_sqlite3_count, n_pgsql = pamps_migrations_pgsql_count;
+
+    printf("pamps %s (mod_pamps %s; schema version %d on sqlite3, %d on pgsql)\n",
+           PAMPS_VERSION, PAMPS_VERSION,
+           n_sqlite ? pamps_migrations_sqlite3[n_sqlite - 1].version : 0,
+           n_pgsql ? pamps_migrations_pgsql[n_pgsql - 1].version : 0);
+}
+
 static int dispatch(apr_pool_t *p, int argc, const char *const *argv)
 {
     const pamps_cli_command *cmd;
@@ -228,6 +254,10 @@ static int dispatch(apr_pool_t *p, int argc, const char *const *argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             print_usage(stdout);
+            return PAMPS_CLI_OK;
+        }
+        if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+            print_version();
             return PAMPS_CLI_OK;
         }
         if (!option_matches(argv[i], "--db")) {

@@ -1,12 +1,17 @@
 """Fixtures: one shared httpd (SQLite) for the session, the error-log check
 after each test, and helpers to make users."""
+import os
+
 import pytest
 
-from pampsenv import HttpdServer, new_user
+from pampsenv import HttpdServer, InstalledServer, new_user
 
 
 @pytest.fixture(scope="session")
 def server():
+    if os.environ.get("PAMPS_TEST_INSTALLED"):     # make test-deb
+        yield InstalledServer.from_environment().start()
+        return
     srv = HttpdServer().start()
     yield srv
     srv.stop()

@@ -206,6 +206,43 @@ class HttpdServer:
         return self.base + path
 
 
+class InstalledServer(HttpdServer):
+    """An httpd this harness did not start: make test-deb's system Apache
+    with the installed package, named by PAMPS_TEST_INSTALLED (its root
+    URL; the API under /api/v1), PAMPS_TEST_INSTALLED_DB (the database as
+    the pamps command names it) and PAMPS_TEST_INSTALLED_LOG (its error log).
+    Starting, stopping and cleaning up are the caller's."""
+
+    def __init__(self, root, db_spec, error_log):
+        self.db_driver, _, self.db_params = db_spec.partition(":")
+        self.root = root.rstrip("/")
+        self.base = self.root + "/api/v1"
+        self.port = int(self.root.rsplit(":", 1)[1])
+        self.dir = None
+        self.error_log = error_log
+        self.expected = []
+        self._log_offset = 0
+
+    @classmethod
+    def from_environment(cls):
+        return cls(os.environ["PAMPS_TEST_INSTALLED"], os.environ["PAMPS_TEST_INSTALLED_DB"],
+                   os.environ["PAMPS_TEST_INSTALLED_LOG"])
+
+    @property
+    def db_path(self):
+        return self.db_params
+
+    def start(self):
+        wait_until(self._healthy, what="the installed httpd at " + self.root)
+        return self
+
+    def stop(self):
+        pass
+
+    def cleanup(self):
+        pass
+
+
 def _pg_literal(value):
     if value is None:
         return "NULL"

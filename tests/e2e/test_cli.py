@@ -5,6 +5,7 @@ import glob
 import json
 import os
 import pty
+import pwd
 import re
 import select
 import sqlite3
@@ -19,7 +20,8 @@ from pampsenv import TOP, Client, HttpdServer, unique
 PAMPS = os.path.join(TOP, "pamps")
 PASSWORD = "correct horse 42"
 CHEAP = "1024,1,1"      # argon2 cost where the default's is not under test
-COMMANDS = ["migrate", "create-user", "user-list", "set-role"]
+COMMANDS = ["migrate", "create-user", "user-list", "set-role", "reset-password",
+            "revoke-sessions", "unlock", "delete-user"]
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -28,12 +30,32 @@ def built():
     assert os.access(PAMPS, os.X_OK), "build ./pamps first (make)"
 
 
-def run(*args, db=None, stdin=None, env=None):
+def sqlite_owner(spec):
+    """The user (not root) owning an SQLite database named by spec, or of
+    the directory it would go in; None otherwise."""
+    if not spec or not spec.startswith("sqlite3:"):
+        return None
+    path = spec[len("sqlite3:"):]
+    try:
+        uid = os.stat(path if os.path.exists(path) else os.path.dirname(path)).st_uid
+    except OSError:
+        return None
+    return pwd.getpwuid(uid).pw_name if uid != 0 else None
+
+
+def run(*args, db=None, stdin=None, env=None, as_root=False):
     """Runs pamps without a terminal and without PAMPS_DB/PAMPS_ARGON2 from
-    the caller's environment, unless env gives them."""
+    the caller's environment, unless env gives them. On a database httpd's
+    user owns, it runs as that user, as the README says (unless as_root)."""
     e = {k: v for k, v in os.environ.items() if not k.startswith("PAMPS_")}
     e.update(env or {})
     argv = [PAMPS] + list(args) + (["--db", db] if db else [])
+    spec = db or e.get("PAMPS_DB")
+    if "--db" in args[:-1]:
+        spec = args[args.index("--db") + 1]
+    owner = sqlite_owner(spec) if os.geteuid() == 0 and not as_root else None
+    if owner:
+        argv = ["runuser", "-u", owner, "--"] + argv
     return subprocess.run(argv, input=stdin, stdin=None if stdin is not None
                           else subprocess.DEVNULL, capture_output=True, text=True,
                           env=e, timeout=60)
@@ -429,6 +451,289 @@ def test_set_role_refuses_a_bad_role(db, role):
 def test_set_role_of_unknown_user(db):
     line = one_error_line(run("set-role", "nobody_" + unique()[:10], "admin", db=db))
     assert "no user named" in line
+
+
+# --- version and the man page -----------------------------------------------
+
+def test_version_is_the_module_s_and_the_package_s(server):
+    r = run("--version")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    m = re.match(r"^pamps (\S+) \(mod_pamps (\S+); schema version (\d+) on sqlite3,"
+                 r" (\d+) on pgsql\)$", r.stdout.strip())
+    assert m, r.stdout
+    assert m.group(1) == m.group(2) == requests_health(server)["version"]
+    with open(os.path.join(TOP, "debian", "changelog")) as f:
+        package = re.match(r"^\S+ \(([^)]+)\)", f.readline()).group(1)
+    assert package.rsplit("-", 1)[0] == m.group(1)
+    assert int(m.group(3)) == migrations()[-1][0]
+
+
+def requests_health(server):
+    return Client(server).get("/health").json()
+
+
+def test_man_page_and_readme_name_every_command_and_directive():
+    with open(os.path.join(TOP, "doc", "pamps.8")) as f:
+        man = f.read().replace("\\-", "-")
+    with open(os.path.join(TOP, "README.md")) as f:
+        readme = f.read()
+    with open(os.path.join(TOP, "conf", "pamps.conf")) as f:
+        directives = set(re.findall(r"\b(Pamps[A-Z][A-Za-z0-9]+)", f.read()))
+    assert directives
+    for name in COMMANDS + sorted(directives):
+        assert name in man, name
+        assert name in readme, name
+
+
+# --- reset-password, revoke-sessions -------------------------------------------
+
+def refresh(server, client):
+    return client.session.post(server.url("/auth/refresh"),
+                               json={"refresh_token": client.refresh}, timeout=30)
+
+
+def test_reset_password_ends_the_sessions(server, db):
+    name = unique("rst")
+    assert create(db, name).returncode == 0
+    c = login(server, name)
+    r = run("reset-password", name.upper(), "--password-stdin", "--argon2", CHEAP, db=db,
+            stdin="a new secret 99\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "new password set for %s; their sessions ended" % name
+    assert c.get("/users/me").status_code == 401
+    assert refresh(server, c).status_code == 401
+    login(server, name, "a new secret 99")
+    bad = Client(server, username=name, password=PASSWORD)
+    r = bad.session.post(server.url("/auth/login"),
+                         json={"username": name, "password": PASSWORD}, timeout=30)
+    assert r.status_code == 401
+
+
+def test_reset_password_refuses_a_bad_password_and_writes_nothing(server, db):
+    name = unique("rst")
+    assert create(db, name).returncode == 0
+    c = login(server, name)
+    assert "8 to 128 characters" in one_error_line(
+        run("reset-password", name, "--password-stdin", db=db, stdin="short\n"))
+    assert "--password-stdin" in one_error_line(run("reset-password", name, db=db))
+    assert "no user named" in one_error_line(
+        run("reset-password", "nobody_" + unique()[:8], "--password-stdin", db=db,
+            stdin=PASSWORD + "\n"))
+    assert c.get("/users/me").status_code == 200
+    login(server, name)
+
+
+def test_reset_password_at_a_terminal(server, db):
+    name = unique("tty")
+    assert create(db, name).returncode == 0
+    status, shown = _pty_run(
+        [PAMPS, "reset-password", name, "--argon2", CHEAP, "--db", db],
+        [(b"Password for " + name.encode() + b": ", b"typed new one 7\n"),
+         (b"Repeat the password: ", b"typed new one 7\n")])
+    assert status == 0, shown
+    assert "typed new one 7" not in shown
+    login(server, name, "typed new one 7")
+
+
+def test_revoke_sessions_ends_every_token_but_not_the_password(server, db):
+    name = unique("rev")
+    assert create(db, name).returncode == 0
+    first, second = login(server, name), login(server, name)
+    other = login(server, unique_user(db))
+    r = run("revoke-sessions", name, db=db)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "every token of %s revoked" % name
+    for c in (first, second):
+        assert c.get("/users/me").status_code == 401
+        assert refresh(server, c).status_code == 401
+    assert other.get("/users/me").status_code == 200
+    assert login(server, name).get("/users/me").status_code == 200
+    assert "no user named" in one_error_line(run("revoke-sessions", "nobody_x1", db=db))
+
+
+def unique_user(db):
+    name = unique("oth")
+    assert create(db, name).returncode == 0
+    return name
+
+
+# --- unlock ----------------------------------------------------------------------
+
+def failed_logins(server, username, times):
+    for _ in range(times):
+        r = requests_login(server, username, "wrong password!")
+    return r
+
+
+def requests_login(server, username, password):
+    return Client(server).session.post(server.url("/auth/login"),
+                                       json={"username": username, "password": password},
+                                       timeout=30)
+
+
+def test_unlock_an_account_lets_it_log_in_again(server, db):
+    name = unique("lck")
+    assert create(db, name).returncode == 0
+    assert failed_logins(server, name, 5).status_code == 401
+    assert requests_login(server, name, PASSWORD).status_code == 429
+    r = run("unlock", name.upper(), db=db)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "%s unlocked (5 failed logins forgotten)" % name.upper()
+    assert requests_login(server, name, PASSWORD).status_code == 200
+
+
+def test_unlock_a_name_no_account_has(server, db):
+    name = "Ghost" + unique()[:8]
+    assert failed_logins(server, name, 5).status_code == 401
+    assert requests_login(server, name, PASSWORD).status_code == 429
+    r = run("unlock", name, db=db)
+    assert r.returncode == 0 and "(5 failed logins forgotten)" in r.stdout, r.stderr
+    assert requests_login(server, name, PASSWORD).status_code == 401
+
+
+def test_unlock_an_address(server, db):
+    requests_login(server, "nobody_" + unique()[:8], "wrong password!")
+    assert server.sql("SELECT COUNT(*) FROM login_failures WHERE key = ?",
+                      ("addr:127.0.0.1",))[0][0] >= 1
+    r = run("unlock", "--address", "127.0.0.1", db=db)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("127.0.0.1 unlocked (")
+    assert server.sql("SELECT COUNT(*) FROM login_failures WHERE key = ?",
+                      ("addr:127.0.0.1",))[0][0] == 0
+
+
+@pytest.mark.parametrize("argv", [["unlock"], ["unlock", "alice", "--address", "10.0.0.1"],
+                                  ["unlock", "--address", "10.0.0"],
+                                  ["unlock", "--address", "not-an-ip"],
+                                  ["unlock", "--address"]])
+def test_unlock_usage_errors(db, argv):
+    one_error_line(run(*argv, db=db), status=2)
+
+
+# --- delete-user -----------------------------------------------------------------
+
+def test_delete_user_removes_all_that_is_theirs(server, db):
+    name = unique("del")
+    assert create(db, name).returncode == 0
+    victim, other = login(server, name), login(server, unique_user(db))
+    post = victim.post("/posts", json={"text": "mine"}).json()["id"]
+    reply = other.post("/posts", json={"text": "a reply", "parent_id": post}).json()["id"]
+    own_reply = victim.post("/posts", json={"text": "to other",
+                                            "parent_id": reply}).json()["id"]
+    assert victim.post("/posts/%d/like" % reply).status_code == 204
+    assert other.post("/posts/%d/like" % post).status_code == 204
+    assert victim.post("/users/%s/follow" % other.username).status_code == 204
+    assert other.post("/users/%s/follow" % name).status_code == 204
+    assert victim.post("/tasks", json={"title": "t"}).status_code == 201
+
+    r = run("delete-user", name.upper(), "--yes", db=db)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("deleted %s (id " % name)
+    assert name not in usernames(db)
+    assert victim.get("/users/me").status_code == 401
+    assert requests_login(server, name, PASSWORD).status_code == 401
+    assert other.get("/posts/%d" % post).status_code == 404
+    assert other.get("/posts/%d" % own_reply).status_code == 404
+    kept = other.get("/posts/%d" % reply)
+    assert kept.status_code == 200 and kept.json()["parent_id"] is None
+    me = other.get("/users/me").json()
+    assert (me["followers_count"], me["following_count"]) == (0, 0)
+    assert kept.json()["likes_count"] == 0 and kept.json()["replies_count"] == 0
+    for table in ("tasks", "refresh_tokens", "posts", "likes"):
+        assert server.sql("SELECT COUNT(*) FROM %s WHERE user_id = ?" % table,
+                          (victim.id,))[0][0] == 0, table
+    assert "no user named" in one_error_line(run("delete-user", name, "--yes", db=db))
+
+
+def test_delete_user_needs_confirmation(server, db):
+    name = unique("del")
+    assert create(db, name).returncode == 0
+    line = one_error_line(run("delete-user", name, db=db), status=2)     # no terminal
+    assert "--yes" in line
+    status, shown = _pty_run([PAMPS, "delete-user", name, "--db", db],
+                             [(b"confirm: ", b"someone else\n")])
+    assert status == 1 and "not confirmed" in shown, shown
+    assert name in usernames(db)
+    status, shown = _pty_run([PAMPS, "delete-user", name, "--db", db],
+                             [(b"confirm: ", name.encode() + b"\n")])
+    assert status == 0 and "deleted " + name in shown, shown
+    assert name not in usernames(db)
+
+
+# --- user-list on a narrow terminal, migrate --status/--dry-run, root ------------
+
+def test_user_list_fits_the_terminal(db):
+    name = unique("wide")
+    email = name + "@" + "d" * (254 - len(name) - 5) + ".com"
+    assert len(email) == 254
+    assert create(db, name, email).returncode == 0
+    for cols in (80, 120):
+        r = run("user-list", db=db, env={"COLUMNS": str(cols)})
+        assert r.returncode == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert max(len(l) for l in lines) <= cols, r.stdout
+        row = [l for l in lines if l.startswith(name + " ")]
+        assert len(row) == 1 and "\u2026" in row[0] and email not in row[0]
+        starts = [lines[0].index(t) for t in ("EMAIL", "ROLE", "CREATED")]
+        assert [row[0].index(f, 1) for f in row[0].split()[1:]] == starts
+    # piped without COLUMNS, and as JSON, nothing is cut
+    assert email in run("user-list", db=db).stdout
+    assert email in [u["email"] for u in users(db)]
+
+
+def test_migrate_status_and_dry_run_write_nothing(tmp_path):
+    path = str(tmp_path / "later.db")
+    names = ", ".join(n for _, n in migrations())
+    r = run("migrate", "--status", db="sqlite3:" + path)
+    assert r.returncode == 0 and "no database at " + path in r.stdout, r.stderr
+    assert names in r.stdout
+    r = run("migrate", "--dry-run", db="sqlite3:" + path)
+    assert r.returncode == 0 and r.stdout.strip() == "would create %s and apply %s" % (
+        path, names), r.stderr
+    assert os.listdir(str(tmp_path)) == []
+
+    assert run("migrate", db="sqlite3:" + path).returncode == 0
+    latest, last = migrations()[-1]
+    r = run("migrate", "--status", db="sqlite3:" + path)
+    assert r.stdout.strip() == "schema version %d, this build's latest %d: up to date" % (
+        latest, latest)
+    with sqlite3.connect(path) as con:
+        con.execute("DELETE FROM pamps_schema_migrations WHERE version = ?", (latest,))
+    con.close()
+    before = os.stat(path).st_mtime_ns
+    r = run("migrate", "--status", db="sqlite3:" + path)
+    assert r.stdout.strip() == ("schema version %d, this build's latest %d: 1 pending (%s)"
+                                % (latest - 1, latest, last)), r.stdout
+    r = run("migrate", "--dry-run", db="sqlite3:" + path)
+    assert r.stdout.strip() == "would apply %s; schema would go from version %d to %d" % (
+        last, latest - 1, latest)
+    assert os.stat(path).st_mtime_ns == before
+    assert "not both" in one_error_line(run("migrate", "--status", "--dry-run",
+                                            db="sqlite3:" + path), status=2)
+
+
+def test_migrate_status_on_the_server(db):
+    r = run("migrate", "--status", db=db)
+    assert r.returncode == 0 and r.stdout.rstrip().endswith("up to date"), r.stdout + r.stderr
+    assert r.stderr == ""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+def test_root_on_www_data_s_database_is_warned_and_gets_it_back(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(str(data), pwd.getpwnam("www-data").pw_uid, pwd.getpwnam("www-data").pw_gid)
+    spec = "sqlite3:" + str(data / "pamps.db")
+    r = run("migrate", db=spec, as_root=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith("pamps: warning: running as root on %s, which www-data owns"
+                               % (data / "pamps.db")), r.stderr
+    assert "runuser -u www-data" in r.stderr
+    for f in os.listdir(str(data)):
+        assert os.stat(str(data / f)).st_uid == pwd.getpwnam("www-data").pw_uid, f
+    # root on its own file: no warning
+    r = run("migrate", db="sqlite3:" + str(tmp_path / "own.db"), as_root=True)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
 
 
 # --- PostgreSQL --------------------------------------------------------------

@@ -1,0 +1,24 @@
+#!/bin/sh
+# make deb: builds libapache2-mod-pamps from debian/ (debhelper, dh_apache2)
+# in OUT/src, a copy of the checkout's files (tracked and new, not ignored),
+# so that dpkg-buildpackage writes nothing beside the checkout; the .deb
+# lands in OUT.
+# usage: build_deb.sh TOP OUT
+set -eu
+top=$1 out=$2
+
+rm -rf "$out"
+mkdir -p "$out/src"
+cd "$top"
+if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$out/src"
+else
+    tar -cf - --exclude=./build --exclude=./.git . | tar -xf - -C "$out/src"
+fi
+cd "$out/src"
+# noddebs: no separate debug-symbol package; nocheck: make test is its own step
+DEB_BUILD_OPTIONS="noddebs nocheck parallel=2" dpkg-buildpackage -b -us -uc -j2 \
+    >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+cd "$out"
+rm -rf src
+ls "$out"/*.deb
