@@ -38,6 +38,7 @@ typedef struct {
     int argon2_memory, argon2_iterations, argon2_parallelism;
     int auto_migrate;
     int throttle_account, throttle_address, throttle_window;
+    int register_limit, register_window;
 } pamps_srv_conf;
 
 /* Per-directory (per <Location>) settings. */

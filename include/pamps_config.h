@@ -23,6 +23,8 @@ int pamps_conf_auto_migrate(const pamps_srv_conf *c);
 int pamps_conf_throttle_account(const pamps_srv_conf *c);
 int pamps_conf_throttle_address(const pamps_srv_conf *c);
 int pamps_conf_throttle_window(const pamps_srv_conf *c);
+int pamps_conf_register_limit(const pamps_srv_conf *c);
+int pamps_conf_register_window(const pamps_srv_conf *c);
 apr_off_t pamps_conf_max_body(const pamps_dir_conf *c);
 int pamps_conf_page_default(const pamps_dir_conf *c);
 int pamps_conf_page_max(const pamps_dir_conf *c);

@@ -25,6 +25,10 @@
 #define PAMPS_TASK_LIST(order) \
     "SELECT " PAMPS_TASK_COLS PAMPS_TASK_FILTER " ORDER BY " order " LIMIT " P_ID " OFFSET " P_ID
 
+/* rows a purge deletes at most: bounded work per request, more than the
+ * rows one request adds */
+#define PAMPS_PURGE_BATCH "100"
+
 #define PAMPS_PUBLIC_USER_COLS PAMPS_SELECT_LIST(PAMPS_COLS_USER)
 /* a profile adds the counts; the own view adds what only the owner sees */
 #define PAMPS_USER_PROFILE_COLS PAMPS_PUBLIC_USER_COLS PAMPS_SELECT_MORE(PAMPS_COLS_USER_COUNTS)
@@ -123,12 +127,20 @@
     X(REFRESH_REVOKE_USER, 2, \
       "UPDATE refresh_tokens SET revoked_at = " P_TS " WHERE user_id = " P_ID \
       " AND revoked_at IS NULL") \
+    /* expired rows go a batch at a time (pamps_throttle_purge), oldest \
+     * first, through the indexes of migration 004 */ \
+    X(REFRESH_PURGE, 1, "DELETE FROM refresh_tokens WHERE jti IN (SELECT jti FROM refresh_tokens" \
+      " WHERE expires_at < " P_TS " ORDER BY expires_at LIMIT " PAMPS_PURGE_BATCH ")") \
+    /* attempts (logins, registrations) counted by key: a row is made when \
+     * one arrives and deleted if it turns out not to count */ \
+    X(FAILURES_RESERVE, 2, \
+      "INSERT INTO login_failures (key, failed_at) VALUES (%s, " P_TS ") RETURNING id") \
     X(FAILURES_COUNT, 2, \
       "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_FAILURES) " FROM login_failures WHERE key = %s" \
       " AND failed_at > " P_TS) \
-    X(FAILURES_INSERT, 2, "INSERT INTO login_failures (key, failed_at) VALUES (%s, " P_TS ")") \
-    X(FAILURES_PRUNE, 2, "DELETE FROM login_failures WHERE key = %s AND failed_at <= " P_TS) \
-    X(FAILURES_CLEAR, 1, "DELETE FROM login_failures WHERE key = %s") \
+    X(FAILURES_RELEASE, 1, "DELETE FROM login_failures WHERE id = " P_ID) \
+    X(FAILURES_PURGE, 1, "DELETE FROM login_failures WHERE id IN (SELECT id FROM login_failures" \
+      " WHERE failed_at <= " P_TS " ORDER BY failed_at LIMIT " PAMPS_PURGE_BATCH ")") \
     X(TASK_INSERT, 6, \
       "INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)" \
       " VALUES (" P_ID ", %s, %s, " P_BOOL ", " P_TS ", " P_TS ") RETURNING " PAMPS_TASK_COLS) \

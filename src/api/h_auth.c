@@ -64,11 +64,17 @@ static int register_account(pamps_req *req)
     const char *now = pamps_now_text(p), *hash;
     pamps_rows rows;
     pamps_db_status st;
+    pamps_attempt attempt;
 
     if (pamps_read_fields(req, &register_body, v) != OK) {
         return DONE;
     }
-
+    /* every well-formed registration counts, taken or not: the limit
+     * also bounds probing for names and emails */
+    pamps_throttle_purge(req);
+    if (pamps_throttle_register(req, &attempt) != OK) {
+        return DONE;
+    }
     if ((st = pamps_db_select(req, PAMPS_SQL_USER_ID_BY_USERNAME, &rows,
                               PAMPS_ARGS(v[0].str))) != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
@@ -118,14 +124,15 @@ static int login(pamps_req *req)
     apr_pool_t *p = req->r->pool;
     json_t *pair;
     pamps_argon2_cost cost = pamps_conf_argon2(req->sconf);
-    const char *account_key, *hash = NULL;
+    const char *user_id = NULL, *hash = NULL;
     pamps_rows rows;
     pamps_db_status st;
-    int retry_after;
+    pamps_attempt attempt;
 
     if (pamps_read_fields(req, &login_body, v) != OK) {
         return DONE;
     }
+    pamps_throttle_purge(req);
 
     st = pamps_db_select(req, PAMPS_SQL_USER_LOGIN_LOOKUP, &rows,
                          PAMPS_ARGS(v[0].str, pamps_case_key(req, v[0].str)));
@@ -133,27 +140,17 @@ static int login(pamps_req *req)
         return pamps_db_fail(req, st);
     }
     if (rows.nrows == 1) {
-        account_key = apr_pstrcat(p, "user:", rows.rows[0].col[PAMPS_COL_LOGIN_ID], NULL);
+        user_id = rows.rows[0].col[PAMPS_COL_LOGIN_ID];
         hash = rows.rows[0].col[PAMPS_COL_LOGIN_PASSWORD_HASH];
     }
-    else {
-        char *name = apr_pstrdup(p, v[0].str);
-        ap_str_tolower(name);
-        account_key = apr_pstrcat(p, "name:", name, NULL);
-    }
-    if ((st = pamps_throttle_check(req, account_key, &retry_after)) != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
-    }
-    if (retry_after) {
-        apr_table_setn(req->r->err_headers_out, "Retry-After", apr_itoa(p, retry_after));
-        return pamps_send_error(req, HTTP_TOO_MANY_REQUESTS,
-                                "Too many failed login attempts; try again later");
+    /* counted before the verification, which a failure leaves counted */
+    if (pamps_throttle_login(req, user_id, v[0].str, &attempt) != OK) {
+        return DONE;
     }
     if (!pamps_password_verify(p, &cost, hash, v[1].str)) {
-        pamps_throttle_record_failure(req, account_key);
         return bad_credentials(req);
     }
-    pamps_throttle_clear(req, account_key);
+    pamps_throttle_release(req, &attempt);
     pair = pamps_issue_token_pair(req, pamps_col_int(&rows.rows[0], PAMPS_COL_LOGIN_ID),
                                   pamps_col_int(&rows.rows[0], PAMPS_COL_LOGIN_TOKEN_VERSION),
                                   NULL, &st);
@@ -202,6 +199,7 @@ static int refresh(pamps_req *req)
     if (read_refresh_token(req, &claims) != OK) {
         return DONE;
     }
+    pamps_throttle_purge(req);
     sub = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)claims.sub);
     st = pamps_db_select(req, PAMPS_SQL_USER_AUTH, &rows,
                          PAMPS_ARGS(claims.fam, claims.fam, sub));
@@ -261,8 +259,10 @@ static int logout(pamps_req *req)
 /* clang-format off */
 static const pamps_route routes[] = {
     { "POST", "/auth/register", PUBLIC | JSON, register_account, NULL, .tag = "auth",
-      .summary = "Create an account", .body = &register_body,
-      .status = HTTP_CREATED, .response = "OwnUser", .errors = { HTTP_CONFLICT } },
+      .summary = "Create an account",
+      .description = "Registrations are limited per client address (429, Retry-After).",
+      .body = &register_body, .status = HTTP_CREATED, .response = "OwnUser",
+      .errors = { HTTP_CONFLICT, HTTP_TOO_MANY_REQUESTS } },
     { "POST", "/auth/login", PUBLIC | JSON | FORM, login, NULL, .tag = "auth",
       .summary = "Log in (JSON or OAuth2 password form)",
       .description = "username may also be the email. Repeated failures lock the"

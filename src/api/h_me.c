@@ -5,6 +5,7 @@
 #include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
+#include "pamps_throttle.h"
 #include "pamps_rules.h"
 
 static int me_get(pamps_req *req)
@@ -77,6 +78,7 @@ static int me_password(pamps_req *req)
     const char *now = pamps_now_text(p), *hash;
     pamps_rows rows;
     pamps_db_status st;
+    pamps_attempt attempt;
 
     if (pamps_read_fields(req, &password_body, v) != OK) {
         return DONE;
@@ -86,10 +88,15 @@ static int me_password(pamps_req *req)
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
+    /* a wrong current password is a failed login of the account */
+    if (pamps_throttle_login(req, req->user->id_text, NULL, &attempt) != OK) {
+        return DONE;
+    }
     if (rows.nrows != 1
         || !pamps_password_verify(p, &cost, rows.rows[0].col[PAMPS_COL_VALUE], v[0].str)) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Current password is incorrect");
     }
+    pamps_throttle_release(req, &attempt);
     if (pamps_account_hash(req, v[1].str, &hash) != OK) {
         return DONE;
     }
@@ -118,9 +125,11 @@ static const pamps_route routes[] = {
                      " replies to your posts stay, as top-level posts.",
       .status = HTTP_NO_CONTENT },
     { "PUT", "/users/me/password", JSON, me_password, NULL, .tag = "users",
-      .summary = "Change your password (ends older tokens)", .body = &password_body,
-      .status = HTTP_NO_CONTENT,
-      .errors = { HTTP_FORBIDDEN } },
+      .summary = "Change your password (ends older tokens)",
+      .description = "A wrong current_password counts as a failed login of the account"
+                     " (429, Retry-After, once the login limit is reached).",
+      .body = &password_body, .status = HTTP_NO_CONTENT,
+      .errors = { HTTP_FORBIDDEN, HTTP_TOO_MANY_REQUESTS } },
 };
 /* clang-format on */
 

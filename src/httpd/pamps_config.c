@@ -20,6 +20,7 @@ void *pamps_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->argon2_memory = conf->argon2_iterations = conf->argon2_parallelism = UNSET;
     conf->auto_migrate = UNSET;
     conf->throttle_account = conf->throttle_address = conf->throttle_window = UNSET;
+    conf->register_limit = conf->register_window = UNSET;
     return conf;
 }
 
@@ -42,6 +43,8 @@ void *pamps_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(throttle_account);
     MERGE(throttle_address);
     MERGE(throttle_window);
+    MERGE(register_limit);
+    MERGE(register_window);
     return conf;
 }
 
@@ -75,6 +78,8 @@ GETTER(int, auto_migrate, pamps_srv_conf, auto_migrate, 0)
 GETTER(int, throttle_account, pamps_srv_conf, throttle_account, 5)
 GETTER(int, throttle_address, pamps_srv_conf, throttle_address, 50)
 GETTER(int, throttle_window, pamps_srv_conf, throttle_window, 300)
+GETTER(int, register_limit, pamps_srv_conf, register_limit, 20)
+GETTER(int, register_window, pamps_srv_conf, register_window, 3600)
 GETTER(apr_off_t, max_body, pamps_dir_conf, max_body, 1024 * 1024)
 GETTER(int, page_default, pamps_dir_conf, page_default, 20)
 GETTER(int, page_max, pamps_dir_conf, page_max, 100)
@@ -270,6 +275,23 @@ static const char *set_throttle(cmd_parms *cmd, void *dc, const char *account,
     return parse_three(cmd, words, bounds, out);
 }
 
+static const char *set_register_limit(cmd_parms *cmd, void *dc, const char *count,
+                                      const char *window)
+{
+    pamps_srv_conf *conf = srv(cmd);
+    long long n = 0, w = 0;
+    const char *err;
+
+    (void)dc;
+    if ((err = parse_int(cmd, count, 1, 1000000, &n))
+        || (err = parse_int(cmd, window, 1, 7 * 86400, &w))) {
+        return err;
+    }
+    conf->register_limit = (int)n;
+    conf->register_window = (int)w;
+    return NULL;
+}
+
 static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
 {
     long long v = 0;
@@ -322,6 +344,8 @@ const command_rec pamps_directives[] = {
                  "apply pending schema migrations when httpd starts"),
     AP_INIT_TAKE3("PampsLoginThrottle", set_throttle, NULL, RSRC_CONF,
                      "failed logins allowed per account and per address within a window"),
+    AP_INIT_TAKE2("PampsRegisterLimit", set_register_limit, NULL, RSRC_CONF,
+                  "registrations allowed per client address within a window of seconds"),
     AP_INIT_TAKE1("PampsMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
                   "largest request body accepted, in bytes"),
     AP_INIT_TAKE2("PampsPageSize", set_page_size, NULL, RSRC_CONF | ACCESS_CONF,

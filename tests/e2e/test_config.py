@@ -28,6 +28,8 @@ def conf():
     ("PampsArgon2 4 1 1", "not a whole number in 8.."),
     ("PampsArgon2 1024 x 1", "'x' is not a whole number"),
     ("PampsLoginThrottle 0 5 300", "PampsLoginThrottle"),
+    ("PampsRegisterLimit 0 600", "PampsRegisterLimit"),
+    ("PampsRegisterLimit 10", "PampsRegisterLimit"),
     ("PampsAlgorithm RS256", "PampsAlgorithm must be HS256, HS384 or HS512"),
     ("PampsTokenTTL 0", "PampsTokenTTL"),
     ("PampsPageSize 50 20", "PampsPageSize"),

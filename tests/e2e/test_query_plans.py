@@ -39,8 +39,11 @@ LISTS = ["pamps_FOLLOWERS_LIST", "pamps_FOLLOWING_LIST", "pamps_LIKERS_LIST"]
 TASK_SORTS = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC",
               "TITLE_DESC", "TITLE_ASC"]
 TASK_LISTS = ["pamps_TASK_LIST_" + s for s in TASK_SORTS]
-# USER_AUTH runs on every authenticated request
-CHECKED = FEEDS + LISTS + TASK_LISTS + ["pamps_POST_GET", "pamps_USER_AUTH"]
+# USER_AUTH runs on every authenticated request; throttling and the purge
+# on every login, registration and refresh
+PURGES = ["pamps_FAILURES_PURGE", "pamps_REFRESH_PURGE"]
+THROTTLE = ["pamps_FAILURES_COUNT", "pamps_FAILURES_RELEASE"] + PURGES
+CHECKED = FEEDS + LISTS + TASK_LISTS + ["pamps_POST_GET", "pamps_USER_AUTH"] + THROTTLE
 
 @pytest.fixture(scope="module")
 def statements(tmp_path_factory):
@@ -152,6 +155,18 @@ def test_lists_search_their_link_table(statements, db, label, table):
     assert "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)" in lines, lines
 
 
+@pytest.mark.parametrize("label, access", [
+    ("pamps_FAILURES_PURGE", r"SEARCH login_failures USING (COVERING )?INDEX login_failures_time "
+                             r"\(failed_at<\?\)"),
+    ("pamps_REFRESH_PURGE", r"SEARCH refresh_tokens USING (COVERING )?INDEX refresh_tokens_expires "
+                            r"\(expires_at<\?\)"),
+])
+def test_purges_take_the_oldest_rows_from_an_index(statements, db, label, access):
+    lines = plan(db, statements[label])
+    assert any(re.fullmatch(access, line) for line in lines), "%s: %s" % (label, lines)
+    assert "USE TEMP B-TREE FOR ORDER BY" not in lines, "%s: %s" % (label, lines)
+
+
 def test_timeline_reads_posts_by_bounded_ranges_and_keys(statements, db):
     lines = plan(db, statements["pamps_FEED_TIMELINE"])
     posts = [line for line in lines if re.search(r" (p|w_p|x|c) ", line + " ")
@@ -183,14 +198,21 @@ def pg_db():
     return params
 
 
-def pg_plan(params, sql):
+# a statement comparing a timestamp with its parameter: a time, not '1'
+PG_TIME_ARGS = {"pamps_FAILURES_COUNT": ["'k'", "'2026-01-01T00:00:00Z'"],
+                "pamps_FAILURES_PURGE": ["'2026-01-01T00:00:00Z'"],
+                "pamps_REFRESH_PURGE": ["'2026-01-01T00:00:00Z'"]}
+
+
+def pg_plan(params, sql, label=None):
     """EXPLAIN of the statement prepared as the module prepares it, every
     parameter given as text."""
     count = sql.count("?")
     numbered = iter(range(1, count + 1))
     prepared = re.sub(r"\?", lambda m: "$%d" % next(numbered), sql)
+    args = PG_TIME_ARGS.get(label, ["'1'"] * count)
     script = ("SET enable_seqscan = off;\nPREPARE s AS %s;\nEXPLAIN (COSTS OFF) EXECUTE s(%s);\n"
-              % (prepared, ", ".join(["'1'"] * count)))
+              % (prepared, ", ".join(args)))
     out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", params],
                          input=script, capture_output=True, text=True, check=True).stdout
     return out.splitlines()
@@ -198,15 +220,24 @@ def pg_plan(params, sql):
 
 @pytest.mark.parametrize("label", CHECKED)
 def test_pgsql_no_sequential_scan(statements, pg_db, label):
-    lines = pg_plan(pg_db, statements[label])
+    lines = pg_plan(pg_db, statements[label], label)
     assert not [line for line in lines if "Seq Scan" in line], "%s: %s" % (label, lines)
 
 
-# (REFRESH_REVOKE_FAMILY takes a timestamp, which '1' is not: SQLite's plan only)
 def test_pgsql_logins_are_found_by_their_family(statements, pg_db):
-    text = "\n".join(pg_plan(pg_db, statements["pamps_USER_AUTH"]))
+    text = "\n".join(pg_plan(pg_db, statements["pamps_USER_AUTH"], "pamps_USER_AUTH"))
     assert re.search(r"Index Scan on refresh_tokens_family|using refresh_tokens_family", text), text
     assert "Seq Scan" not in text and "refresh_tokens_user" not in text, text
+
+
+@pytest.mark.parametrize("label, index", [
+    ("pamps_FAILURES_PURGE", "login_failures_time"),
+    ("pamps_REFRESH_PURGE", "refresh_tokens_expires"),
+])
+def test_pgsql_purges_take_the_oldest_rows_from_an_index(statements, pg_db, label, index):
+    text = "\n".join(pg_plan(pg_db, statements[label], label))
+    assert re.search(r"Index (Only )?Scan using %s" % index, text), "%s: %s" % (label, text)
+    assert "Sort" not in text.replace("Sort Key", ""), text
 
 
 @pytest.mark.parametrize("label, access", [
