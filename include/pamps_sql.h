@@ -139,6 +139,8 @@
       "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_FAILURES) " FROM login_failures WHERE key = %s" \
       " AND failed_at > " P_TS) \
     X(FAILURES_RELEASE, 1, "DELETE FROM login_failures WHERE id = " P_ID) \
+    /* pamps unlock: every counted attempt of one key */ \
+    X(FAILURES_CLEAR, 1, "DELETE FROM login_failures WHERE key = %s") \
     X(FAILURES_PURGE, 1, "DELETE FROM login_failures WHERE id IN (SELECT id FROM login_failures" \
       " WHERE failed_at <= " P_TS " ORDER BY failed_at LIMIT " PAMPS_PURGE_BATCH ")") \
     X(TASK_INSERT, 6, \
