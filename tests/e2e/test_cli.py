@@ -14,9 +14,9 @@ import time
 import pytest
 
 from pgcluster import PostgresCluster
-from pampsenv import TOP, Client, HttpdServer, unique
+from pampsenv import CLI, CRASH_LOG_LINE, TOP, Client, HttpdServer, unique
 
-PAMPS = os.path.join(TOP, "pamps")
+PAMPS = CLI
 PASSWORD = "correct horse 42"
 CHEAP = "1024,1,1"      # argon2 cost where the default's is not under test
 COMMANDS = ["migrate", "create-user", "user-list", "set-role"]
@@ -34,9 +34,11 @@ def run(*args, db=None, stdin=None, env=None):
     e = {k: v for k, v in os.environ.items() if not k.startswith("PAMPS_")}
     e.update(env or {})
     argv = [PAMPS] + list(args) + (["--db", db] if db else [])
-    return subprocess.run(argv, input=stdin, stdin=None if stdin is not None
-                          else subprocess.DEVNULL, capture_output=True, text=True,
-                          env=e, timeout=60)
+    r = subprocess.run(argv, input=stdin, stdin=None if stdin is not None
+                       else subprocess.DEVNULL, capture_output=True, text=True,
+                       env=e, timeout=60)
+    assert not CRASH_LOG_LINE.search(r.stderr), r.stderr    # UBSan writes to stderr
+    return r
 
 
 def one_error_line(r, status=1):
