@@ -15,6 +15,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototyp
 LIBS    := -ljwt -ljansson -largon2
 APR_CFLAGS := $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
 APR_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 2>/dev/null)
+HTTPD_INC  := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
 
 # The layers (README "Layout"): the core knows no httpd and is built once,
 # as a static library that the module, the pamps command and the unit tests
@@ -31,7 +32,7 @@ CLI_SRC    := $(wildcard src/cli/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps run test unit e2e valgrind install install-module install-extras uninstall \
-        deb deps-deb test-deb clean check-layers lint fuzz
+        deb deps-deb test-deb clean check-layers lint fuzz asan test-asan
 
 all: $(MODULE) $(CLI)
 
@@ -71,21 +72,88 @@ $(BUILD)/test_%: tests/unit/test_%.c $(CORE_LIB) $(HEADERS)
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
 
-# every end-to-end test on SQLite, then again on a private PostgreSQL
+# every end-to-end test (or those of E2E) on SQLite, then on a private PostgreSQL
+E2E    ?= tests/e2e
+PYTEST := $(PYTHON) -m pytest -q -p no:cacheprovider
 e2e: $(MODULE) $(CLI)
-	PAMPS_TEST_DB=sqlite3 $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
-	PAMPS_TEST_DB=pgsql $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+	PAMPS_TEST_DB=sqlite3 $(PYTEST) $(E2E)
+	PAMPS_TEST_DB=pgsql $(PYTEST) $(E2E)
 
 # the module under valgrind (httpd -X) through a mixed workload
 valgrind: $(MODULE)
 	$(PYTHON) scripts/valgrind_smoke.py
+
+# The same code with ASan and UBSan, in build/asan: its own core library,
+# module, command and unit tests, never mixed with the normal build (gcc's
+# runtimes; any report aborts). httpd is not instrumented, so the e2e harness
+# preloads the ASan runtime into it (PAMPS_TEST_PRELOAD) and fails a test
+# that leaves a sanitizer report or a crashed child (tests/e2e/pampsenv.py).
+ASAN_DIR      := $(BUILD)/asan
+SAN_FLAGS     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_CFLAGS   := $(WARN) -O1 -g $(SAN_FLAGS) -I include $(APR_CFLAGS)
+ASAN_CORE_OBJ := $(patsubst %.c,$(ASAN_DIR)/core/%.lo,$(notdir $(CORE_SRC)))
+ASAN_CORE_LIB := $(ASAN_DIR)/libpamps_core.la
+ASAN_MOD_OBJ  := $(patsubst %.c,$(ASAN_DIR)/mod/%.lo,$(notdir $(MODULE_SRC)))
+ASAN_MODULE   := $(ASAN_DIR)/.libs/mod_pamps.so
+ASAN_CLI      := $(ASAN_DIR)/pamps
+ASAN_UNIT     := $(patsubst tests/unit/%.c,$(ASAN_DIR)/%,$(wildcard tests/unit/test_*.c))
+ASAN_RUNTIME  := $(shell $(CC) -print-file-name=libasan.so)
+# the module also sees httpd's headers and the API's own
+HTTPD_CFLAGS  := -I $(HTTPD_INC) -I src/api
+# the unit tests and the command: every report fatal, leaks included
+UNIT_SAN_ENV  := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
+# what the e2e harness runs instead of the normal build
+ASAN_E2E_ENV  := PAMPS_TEST_MODULE=$(CURDIR)/$(ASAN_MODULE) PAMPS_TEST_CLI=$(CURDIR)/$(ASAN_CLI) \
+                 PAMPS_TEST_PRELOAD=$(ASAN_RUNTIME)
+
+# one rule per source folder, the same recipe
+asan_compile = mkdir -p $(@D)
+asan_compile += && $(LIBTOOL) --mode=compile --tag=disable-static $(CC) $(ASAN_CFLAGS)
+
+$(ASAN_DIR)/core/%.lo: src/core/%.c $(HEADERS)
+	$(asan_compile) -c -o $@ $<
+
+$(ASAN_DIR)/core/pamps_migrations.lo: $(BUILD)/pamps_migrations.c $(HEADERS)
+	$(asan_compile) -c -o $@ $<
+
+$(ASAN_CORE_LIB): $(ASAN_CORE_OBJ)
+	$(LIBTOOL) --mode=link $(CC) -o $@ $^
+
+$(ASAN_DIR)/mod/%.lo: src/httpd/%.c $(HEADERS)
+	$(asan_compile) $(HTTPD_CFLAGS) -c -o $@ $<
+
+$(ASAN_DIR)/mod/%.lo: src/api/%.c $(HEADERS)
+	$(asan_compile) $(HTTPD_CFLAGS) -c -o $@ $<
+
+$(ASAN_DIR)/mod/%.lo: %.c $(HEADERS)
+	$(asan_compile) $(HTTPD_CFLAGS) -c -o $@ $<
+
+$(ASAN_MODULE): $(ASAN_MOD_OBJ) $(ASAN_CORE_LIB)
+	$(LIBTOOL) --mode=link --tag=disable-static $(CC) $(SAN_FLAGS) -o $(ASAN_DIR)/mod_pamps.la \
+	    -rpath $(shell $(APXS) -q LIBEXECDIR 2>/dev/null) -module -avoid-version $^ $(LIBS)
+
+$(ASAN_CLI): $(CLI_SRC) $(HEADERS) $(ASAN_CORE_LIB)
+	$(LIBTOOL) --mode=link $(CC) $(ASAN_CFLAGS) -o $@ $(CLI_SRC) $(ASAN_CORE_LIB) \
+	    $(APR_LIBS) -largon2 -ljansson
+
+$(ASAN_DIR)/test_%: tests/unit/test_%.c $(ASAN_CORE_LIB) $(HEADERS)
+	$(LIBTOOL) --mode=link $(CC) $(ASAN_CFLAGS) -o $@ $< $(ASAN_CORE_LIB) \
+	    $(APR_LIBS) $(LIBS) -lcmocka
+
+asan: $(ASAN_MODULE) $(ASAN_CLI) $(ASAN_UNIT)
+
+# the unit tests, then the e2e tests (E2E) on both backends, all instrumented
+test-asan: asan
+	@set -e; for t in $(ASAN_UNIT); do $(UNIT_SAN_ENV) ./$$t; done
+	$(ASAN_E2E_ENV) PAMPS_TEST_DB=sqlite3 $(PYTEST) $(E2E)
+	$(ASAN_E2E_ENV) PAMPS_TEST_DB=pgsql $(PYTEST) $(E2E)
 
 # core and cli reach no httpd header, the glue no handler, no file circles
 check-layers:
 	@sh scripts/check_layers.sh
 
 # cppcheck and clang's static analyzer over every C file; both must be silent
-HTTPD_INC := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
 LINT_FLAGS := -I include -I src/api -I $(HTTPD_INC) \
               $(shell pkg-config --cflags apr-1 apr-util-1 jansson libjwt 2>/dev/null)
 LINT_SRC   := mod_pamps.c $(wildcard src/*/*.c tests/unit/*.c)

@@ -2,8 +2,11 @@
 # `make run`: a private httpd in the foreground with mod_pamps, on SQLite
 # (default) or on a private PostgreSQL in DATA_DIR/pg (DB=pgsql).
 # usage: run.sh TOP MODULE PORT DATA_DIR [sqlite3|pgsql]
+# HTTPD_PRELOAD: a library preloaded into httpd alone (the ASan runtime, for
+# a module built with sanitizers: tests/e2e/test_run.py under make test-asan).
 set -eu
 top=$1 module=$2 port=$3 data=$4 db=${5:-sqlite3}
+preload=${HTTPD_PRELOAD:-${LD_PRELOAD:-}}
 
 mkdir -p "$data"
 case $db in
@@ -28,8 +31,8 @@ stop_db() {
 }
 
 sh "$top/scripts/render_conf.sh" "$top" "$module" "$port" "$data"
-if ! /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t >/dev/null 2>&1; then
-    /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t
+if ! LD_PRELOAD=$preload /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t >/dev/null 2>&1; then
+    LD_PRELOAD=$preload /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t
     stop_db
     exit 1
 fi
@@ -38,7 +41,7 @@ echo "mod_pamps on http://127.0.0.1:$port/api/v1 (errors: $data/error.log; Ctrl-
 
 # httpd runs in the foreground as a child: Ctrl-C reaches it (same process
 # group) and it stops its children; then the database goes too
-/usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND &
+LD_PRELOAD=$preload /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND &
 httpd=$!
 trap 'kill -TERM $httpd 2>/dev/null || true' INT TERM
 wait $httpd || true

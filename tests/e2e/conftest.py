@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from pampsenv import HttpdServer, InstalledServer, new_user
+from pampsenv import (SANITIZER_DIR, HttpdServer, InstalledServer, new_user, report_texts,
+                      sanitizer_reports)
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,19 @@ def clean_error_log(request):
     yield
     bad = srv.unexpected_log_lines()
     assert not bad, "unexpected lines in the httpd error log:\n" + "\n".join(bad)
+
+
+@pytest.fixture(autouse=True)
+def no_sanitizer_report():
+    """Under `make test-asan`: fails a test during which the pamps command
+    (or another instrumented program) wrote a sanitizer report."""
+    if SANITIZER_DIR is None:
+        yield
+        return
+    before = sanitizer_reports(SANITIZER_DIR)
+    yield
+    new = report_texts(sanitizer_reports(SANITIZER_DIR) - before)
+    assert not new, "sanitizer reports:\n" + "\n".join(new)
 
 
 @pytest.fixture

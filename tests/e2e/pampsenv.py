@@ -8,9 +8,16 @@ worse fail the test unless the test said it expects them.
 PAMPS_TEST_DB=sqlite3 (default) or pgsql picks the backend of every server a
 test starts: with pgsql, one private PostgreSQL cluster serves the session and
 each server gets a fresh database in it.
+
+`make test-asan` runs the same tests on the sanitizer build: PAMPS_TEST_MODULE
+and PAMPS_TEST_CLI name its module and pamps command, PAMPS_TEST_PRELOAD the
+ASan runtime that the (uninstrumented) httpd is started with. Every report
+then goes to a file (asan.PID, ubsan.PID) in the server's directory, or in
+SANITIZER_DIR for the command, and fails the test that made it.
 """
 import atexit
 import base64
+import glob
 import hashlib
 import hmac
 import json
@@ -27,7 +34,9 @@ import uuid
 import requests
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MODULE = os.path.join(TOP, ".libs", "mod_pamps.so")
+MODULE = os.environ.get("PAMPS_TEST_MODULE") or os.path.join(TOP, ".libs", "mod_pamps.so")
+CLI = os.environ.get("PAMPS_TEST_CLI") or os.path.join(TOP, "pamps")
+PRELOAD = os.environ.get("PAMPS_TEST_PRELOAD", "")
 APACHE = "/usr/sbin/apache2"
 
 # Cheap argon2 cost and a high per-address limit: the suite logs in a lot
@@ -38,10 +47,62 @@ PampsLoginThrottle 5 100000 300
 """
 
 BAD_LOG_LINE = re.compile(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]")
+# a child killed by a signal (a crash, or a sanitizer's abort), which httpd
+# logs at notice level (AH00052 "child pid N exit signal ..."), or a report
+# on stderr: gcc's UBSan runtime, loaded beside ASan's, ignores log_path
+CRASH_LOG_LINE = re.compile(r"AH00052|exit signal|runtime error:|[A-Za-z]+Sanitizer")
 
 BACKEND = os.environ.get("PAMPS_TEST_DB", "sqlite3")
 assert BACKEND in ("sqlite3", "pgsql"), "PAMPS_TEST_DB must be sqlite3 or pgsql"
 _cluster = None
+
+
+def sanitizer_env(directory, leaks=False):
+    """ASAN_OPTIONS and UBSAN_OPTIONS that make any report fatal and write it
+    into directory; empty without a sanitizer build. httpd frees its pools
+    only partly at exit, so its processes run without leak detection."""
+    if not PRELOAD:
+        return {}
+    return {"ASAN_OPTIONS": ":".join([
+                "detect_leaks=%d" % leaks, "halt_on_error=1", "abort_on_error=1",
+                "disable_coredump=1", "log_path=" + os.path.join(directory, "asan")]),
+            "UBSAN_OPTIONS": ":".join([
+                "print_stacktrace=1", "halt_on_error=1", "abort_on_error=1",
+                "log_path=" + os.path.join(directory, "ubsan")])}
+
+
+def httpd_env(directory, preload_var="LD_PRELOAD"):
+    """The environment of an httpd whose ServerRoot is directory: with a
+    sanitizer build, the runtime preloaded (preload_var names the variable:
+    scripts/run.sh takes HTTPD_PRELOAD) and reports into directory."""
+    env = dict(os.environ)
+    if PRELOAD:
+        env[preload_var] = PRELOAD
+        env.update(sanitizer_env(directory))
+    return env
+
+
+def sanitizer_reports(directory):
+    """The paths of the sanitizer reports written into directory."""
+    return set(glob.glob(os.path.join(directory, "asan.*"))
+               + glob.glob(os.path.join(directory, "ubsan.*")))
+
+
+def report_texts(paths):
+    texts = []
+    for path in sorted(paths):
+        with open(path, errors="replace") as f:
+            texts.append(path + ":\n" + f.read())
+    return texts
+
+
+# the pamps command's reports (leaks included), for the whole session; the
+# directory stays when it holds any
+SANITIZER_DIR = None
+if PRELOAD:
+    SANITIZER_DIR = tempfile.mkdtemp(prefix="pamps-sanitizer-")
+    os.environ.update(sanitizer_env(SANITIZER_DIR, leaks=True))
+    atexit.register(lambda: sanitizer_reports(SANITIZER_DIR) or os.rmdir(SANITIZER_DIR))
 
 
 def pg_cluster():
@@ -87,6 +148,7 @@ class HttpdServer:
         self.error_log = os.path.join(self.dir, "error.log")
         self.expected = []
         self._log_offset = 0
+        self._reports_seen = set()
 
     @property
     def db_path(self):
@@ -133,7 +195,7 @@ class HttpdServer:
     def _ctl(self, *args):
         return subprocess.run([APACHE, "-d", self.dir, "-f",
                                os.path.join(self.dir, "httpd.conf")] + list(args),
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=httpd_env(self.dir))
 
     def render(self):
         """Writes the server's httpd.conf (and key, docroot) into its directory."""
@@ -174,8 +236,16 @@ class HttpdServer:
         self._ctl("-k", "stop")
         if pid:
             wait_until(lambda: not _alive(pid), what="httpd to stop")
+        # what went wrong during shutdown, or in no test's time
+        bad = self.new_reports() + [line for line in self.read_log().splitlines()
+                                    if CRASH_LOG_LINE.search(line)]
+        assert not bad, "httpd in %s crashed or was caught by a sanitizer:\n%s" % (
+            self.dir, "\n".join(bad))
 
     def cleanup(self):
+        # a server only checked (apache2 -t) or started without a test's check
+        bad = self.new_reports()
+        assert not bad, "sanitizer reports in %s:\n%s" % (self.dir, "\n".join(bad))
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def read_log(self):
@@ -198,9 +268,17 @@ class HttpdServer:
         new = self.read_log()[self._log_offset:]
         bad = []
         for line in new.splitlines():
-            if BAD_LOG_LINE.search(line) and not any(p.search(line) for p in self.expected):
+            if CRASH_LOG_LINE.search(line):
                 bad.append(line)
-        return bad
+            elif BAD_LOG_LINE.search(line) and not any(p.search(line) for p in self.expected):
+                bad.append(line)
+        return bad + self.new_reports()
+
+    def new_reports(self):
+        """Sanitizer reports written since the last call (or mark_log)."""
+        reports = sanitizer_reports(self.dir)
+        new, self._reports_seen = reports - self._reports_seen, reports
+        return report_texts(new)
 
     def url(self, path):
         return self.base + path

@@ -15,9 +15,9 @@ import time
 import pytest
 
 from pgcluster import PostgresCluster
-from pampsenv import TOP, Client, HttpdServer, unique
+from pampsenv import CLI, CRASH_LOG_LINE, TOP, Client, HttpdServer, unique
 
-PAMPS = os.path.join(TOP, "pamps")
+PAMPS = CLI
 PASSWORD = "correct horse 42"
 CHEAP = "1024,1,1"      # argon2 cost where the default's is not under test
 COMMANDS = ["migrate", "create-user", "user-list", "set-role", "reset-password",
@@ -56,9 +56,11 @@ def run(*args, db=None, stdin=None, env=None, as_root=False):
     owner = sqlite_owner(spec) if os.geteuid() == 0 and not as_root else None
     if owner:
         argv = ["runuser", "-u", owner, "--"] + argv
-    return subprocess.run(argv, input=stdin, stdin=None if stdin is not None
-                          else subprocess.DEVNULL, capture_output=True, text=True,
-                          env=e, timeout=60)
+    r = subprocess.run(argv, input=stdin, stdin=None if stdin is not None
+                       else subprocess.DEVNULL, capture_output=True, text=True,
+                       env=e, timeout=60)
+    assert not CRASH_LOG_LINE.search(r.stderr), r.stderr    # UBSan writes to stderr
+    return r
 
 
 def one_error_line(r, status=1):

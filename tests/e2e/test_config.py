@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import requests
 
-from pampsenv import TEST_DIRECTIVES, TOP, HttpdServer
+from pampsenv import CLI, TEST_DIRECTIVES, TOP, HttpdServer
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_unmigrated_database_gets_503_until_pamps_migrate():
         assert r.json()["database"] == "unavailable"
         assert "pamps migrate" in srv.read_log()
         env = dict(os.environ, PAMPS_DB=srv.db_spec)
-        done = subprocess.run([os.path.join(TOP, "pamps"), "migrate"], env=env,
+        done = subprocess.run([CLI, "migrate"], env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         if srv.db_driver == "sqlite3" and os.geteuid() == 0:

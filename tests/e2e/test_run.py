@@ -9,7 +9,8 @@ import tempfile
 import pytest
 import requests
 
-from pampsenv import BACKEND, MODULE, TOP, free_port, wait_until
+from pampsenv import (BACKEND, CRASH_LOG_LINE, MODULE, TOP, free_port, httpd_env,
+                      report_texts, sanitizer_reports, wait_until)
 
 
 def _up(url):
@@ -37,7 +38,8 @@ def test_run_serves_and_ctrl_c_stops_everything(db):
     proc = subprocess.Popen(["sh", os.path.join(TOP, "scripts", "run.sh"), TOP, MODULE,
                              str(port), data, db],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            env=httpd_env(data, preload_var="HTTPD_PRELOAD"))
     try:
         wait_until(lambda: _up(health), timeout=60, what="make run's httpd")
         r = requests.post("http://127.0.0.1:%d/api/v1/auth/register" % port,
@@ -54,4 +56,8 @@ def test_run_serves_and_ctrl_c_stops_everything(db):
     # nothing of it is left: no httpd or postgres using its directory
     left = subprocess.run(["pgrep", "-f", data], capture_output=True, text=True).stdout
     assert left.strip() == ""
+    # no crash and, under make test-asan, no sanitizer report
+    with open(os.path.join(data, "error.log")) as f:
+        assert not CRASH_LOG_LINE.search(f.read())
+    assert not report_texts(sanitizer_reports(data))
     subprocess.run(["rm", "-rf", data])
