@@ -12,7 +12,15 @@
 -- many rows (an account deletion, a seeding INSERT ... SELECT) moves each
 -- counter once, after it has locked all its own rows, and the counter rows
 -- are locked in id order, so two statements never wait for each other's
--- counters in opposite orders.
+-- counters in opposite orders (posts before users, groups before users).
+--
+-- An insert locks its counter rows before it writes (BEFORE INSERT, the
+-- pamps_*_locked functions): the foreign key check would otherwise take a
+-- weak lock on the same rows first and the counter update then strengthen
+-- it, which deadlocks with a transaction deleting that post or account (it
+-- has updated the row's counters, and waits for the weak lock to go).
+-- Waiting instead, the insert finds the row deleted and fails its foreign
+-- key check as it did before counters.
 ALTER TABLE users
     ADD COLUMN tasks_count BIGINT NOT NULL DEFAULT 0,
     ADD COLUMN tasks_done_count BIGINT NOT NULL DEFAULT 0,
@@ -59,6 +67,41 @@ INSERT INTO totals (name, n) SELECT 'positions', COUNT(*) FROM positions;
 CREATE FUNCTION pamps_sign(op TEXT) RETURNS BIGINT LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE op WHEN 'INSERT' THEN 1::BIGINT ELSE -1::BIGINT END $$;
 
+CREATE FUNCTION pamps_tasks_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM users WHERE id = NEW.user_id FOR NO KEY UPDATE;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION pamps_posts_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM posts WHERE id = NEW.parent_id FOR NO KEY UPDATE;
+    PERFORM 1 FROM users WHERE id = NEW.user_id FOR NO KEY UPDATE;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION pamps_likes_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM posts WHERE id = NEW.post_id FOR NO KEY UPDATE;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION pamps_follows_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM users WHERE id IN (NEW.follower_id, NEW.followee_id) ORDER BY id
+        FOR NO KEY UPDATE;
+    RETURN NEW;
+END $$;
+
+-- TG_ARGV as for pamps_members_counted below
+CREATE FUNCTION pamps_members_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('SELECT 1 FROM %I WHERE id = ($1).%I FOR NO KEY UPDATE', TG_ARGV[0], TG_ARGV[1])
+        USING NEW;
+    PERFORM 1 FROM users WHERE id = NEW.user_id FOR NO KEY UPDATE;
+    RETURN NEW;
+END $$;
+
 -- users, departments, positions: totals row named after the table; a
 -- statement that changed nothing (ON CONFLICT DO NOTHING) locks nothing
 CREATE FUNCTION pamps_total_counted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -95,16 +138,16 @@ END $$;
 -- a post counts for its author; a reply for its parent too
 CREATE FUNCTION pamps_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM users WHERE id IN (SELECT user_id FROM changed) ORDER BY id FOR NO KEY UPDATE;
-    UPDATE users u SET posts_count = u.posts_count + pamps_sign(TG_OP) * d.n
-        FROM (SELECT user_id, COUNT(*) AS n FROM changed GROUP BY user_id) d
-        WHERE u.id = d.user_id;
     PERFORM 1 FROM posts WHERE id IN (SELECT parent_id FROM changed) ORDER BY id
         FOR NO KEY UPDATE;
     UPDATE posts p SET replies_count = p.replies_count + pamps_sign(TG_OP) * d.n
         FROM (SELECT parent_id, COUNT(*) AS n FROM changed WHERE parent_id IS NOT NULL
               GROUP BY parent_id) d
         WHERE p.id = d.parent_id;
+    PERFORM 1 FROM users WHERE id IN (SELECT user_id FROM changed) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE users u SET posts_count = u.posts_count + pamps_sign(TG_OP) * d.n
+        FROM (SELECT user_id, COUNT(*) AS n FROM changed GROUP BY user_id) d
+        WHERE u.id = d.user_id;
     RETURN NULL;
 END $$;
 
@@ -208,3 +251,16 @@ CREATE TRIGGER position_members_counted_insert AFTER INSERT ON position_members
 CREATE TRIGGER position_members_counted_delete AFTER DELETE ON position_members
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT
     EXECUTE FUNCTION pamps_members_counted('positions', 'position_id', 'positions_count');
+
+CREATE TRIGGER tasks_locked BEFORE INSERT ON tasks
+    FOR EACH ROW EXECUTE FUNCTION pamps_tasks_locked();
+CREATE TRIGGER posts_locked BEFORE INSERT ON posts
+    FOR EACH ROW EXECUTE FUNCTION pamps_posts_locked();
+CREATE TRIGGER likes_locked BEFORE INSERT ON likes
+    FOR EACH ROW EXECUTE FUNCTION pamps_likes_locked();
+CREATE TRIGGER follows_locked BEFORE INSERT ON follows
+    FOR EACH ROW EXECUTE FUNCTION pamps_follows_locked();
+CREATE TRIGGER department_members_locked BEFORE INSERT ON department_members
+    FOR EACH ROW EXECUTE FUNCTION pamps_members_locked('departments', 'department_id');
+CREATE TRIGGER position_members_locked BEFORE INSERT ON position_members
+    FOR EACH ROW EXECUTE FUNCTION pamps_members_locked('positions', 'position_id');
