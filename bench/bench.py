@@ -195,6 +195,15 @@ class SqliteDB:
             " 'Bench user ' || n, ?, ? FROM s", (first, first + count - 1, password_hash,
                                                    now, now)))
 
+    def insert_tasks(self, user_id, count):
+        con = self.open()
+        with_tx(con, lambda: con.execute(
+            "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ?)"
+            " INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)"
+            " SELECT ?, 'Seeded task ' || n, 'something to do', n % 3 = 0, ts, ts FROM"
+            " (SELECT n, strftime('%Y-%m-%dT%H:%M:%SZ', ? + n, 'unixepoch') AS ts FROM s)",
+            (count, user_id, POST_EPOCH)))
+
     def add_posts(self, lo, hi, ulo, nusers):
         """Posts number lo..hi (inclusive), with their replies and likes."""
         con = self.open()
@@ -278,6 +287,13 @@ class PgDB:
             " now(), now() FROM generate_series(%d, %d) n"
             % (pg_quote(password_hash), first, first + count - 1))
 
+    def insert_tasks(self, user_id, count):
+        self.psql(
+            "INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)"
+            " SELECT %d, 'Seeded task ' || n, 'something to do', n %% 3 = 0, ts, ts FROM"
+            " (SELECT n, timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second' AS ts"
+            "  FROM generate_series(1, %d) n) s" % (user_id, count))
+
     def add_posts(self, lo, hi, ulo, nusers):
         maxid = int(self.scalar("SELECT coalesce(max(id), 0) FROM posts"))
         # one psql -c: the statements run in one transaction
@@ -327,12 +343,30 @@ def with_tx(con, fn):
     con.execute("COMMIT")
 
 
+# counters (users, posts, totals) that differ from a recount of their rows
+COUNTER_DRIFT = """
+SELECT (SELECT COUNT(*) FROM users u
+         WHERE u.tasks_count <> (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id)
+            OR u.tasks_done_count <> (SELECT COUNT(*) FROM tasks t
+                                      WHERE t.user_id = u.id AND t.done)
+            OR u.posts_count <> (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id)
+            OR u.followers_count <> (SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id)
+            OR u.following_count <> (SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id))
+     + (SELECT COUNT(*) FROM posts p
+         WHERE p.likes_count <> (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)
+            OR p.replies_count <> (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id))
+     + (SELECT COUNT(*) FROM totals WHERE name = 'users'
+         AND n <> (SELECT COUNT(*) FROM users))
+"""
+
+
 # --- seeding -------------------------------------------------------------------
 
 class Seeder:
-    def __init__(self, server, db, nusers, nfollow, ntasks):
+    def __init__(self, server, db, nusers, nfollow, ntasks, sql_tasks=0):
         self.server, self.db = server, db
         self.nusers, self.nfollow, self.ntasks = nusers, nfollow, ntasks
+        self.sql_tasks = sql_tasks
         self.bench = None
         self.ulo = self.nall = None
         self.posts = 0           # posts seeded so far (all posts are seeded ones)
@@ -360,9 +394,23 @@ class Seeder:
                                                 "description": "something to do " * 4,
                                                 "done": i % 3 == 0})
             check(r.status_code == 201, "task: %s %s" % (r.status_code, r.text))
+        if self.sql_tasks:
+            self.db.insert_tasks(self.bench.id, self.sql_tasks)
+            self.db.close()
         log("setup: bench user %s (id %d), %d more users (SQL), %d follows and %d tasks"
-            " (API) in %.1f s" % (self.bench.username, self.bench.id, self.nusers,
-                                  self.nfollow, self.ntasks, time.monotonic() - t0))
+            " (API), %d tasks (SQL) in %.1f s"
+            % (self.bench.username, self.bench.id, self.nusers, self.nfollow, self.ntasks,
+               self.sql_tasks, time.monotonic() - t0))
+        self.check_counters()
+
+    def check_counters(self):
+        """The counters the triggers kept while seeding (migration 005) equal
+        a recount of the rows: seeding with SQL must not bypass them."""
+        t0 = time.monotonic()
+        drift = int(self.db.scalar(COUNTER_DRIFT))
+        self.db.close()
+        check(drift == 0, "%d counters differ from a recount of their rows" % drift)
+        log("counters: exact (recounted in %.1f s)" % (time.monotonic() - t0))
 
     def grow_to(self, target):
         """Adds posts until there are target of them; returns (seconds, added)."""
@@ -382,6 +430,7 @@ class Seeder:
         el = time.monotonic() - start
         log("\rposts: added %d (now %d) in %.1f s, %.0f rows/s            "
             % (added, self.posts, el, added / el))
+        self.check_counters()
         t0 = time.monotonic()
         self.db.analyze()
         log("analyze: %.1f s" % (time.monotonic() - t0))
@@ -559,7 +608,9 @@ def main():
     ap.add_argument("--connections", type=int, default=64, help="wrk -c (default 64)")
     ap.add_argument("--users", type=int, help="users added with SQL (default 1000)")
     ap.add_argument("--follow", type=int, default=50, help="users the bench user follows")
-    ap.add_argument("--tasks", type=int, default=20, help="tasks of the bench user")
+    ap.add_argument("--tasks", type=int, default=20, help="tasks of the bench user (API)")
+    ap.add_argument("--sql-tasks", type=int, default=0,
+                    help="more tasks of the bench user, inserted with SQL (e.g. 100000)")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: 200 and 2000 posts, 100 users, 2 s per wrk run")
     ap.add_argument("--explain", action="store_true",
@@ -618,7 +669,7 @@ def run_backend(args, backend, sizes, module):
         server.start()
         log("httpd: %s (data in %s), MPM: %s" % (server.root, server.dir, mpm_summary(server)))
         db = SqliteDB(server) if backend == "sqlite3" else PgDB(cluster, "pamps_bench")
-        seeder = Seeder(server, db, args.users, args.follow, args.tasks)
+        seeder = Seeder(server, db, args.users, args.follow, args.tasks, args.sql_tasks)
         seeder.setup()
         for size in sizes:
             secs, added = seeder.grow_to(size)

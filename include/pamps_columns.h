@@ -31,11 +31,11 @@ enum { PAMPS_COL_VALUE = 0 };
     C(USER_BIO, "u.bio") C(USER_AVATAR, "u.avatar") C(USER_CREATED_AT, "u.created_at")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER, 0, PAMPS_USER_NCOLS)
 
-/* profile: the public user, then these */
+/* profile: the public user, then these (counters that triggers keep, see
+ * sql/<driver>/005_counters.sql) */
 #define PAMPS_COLS_USER_COUNTS(F, C) \
-    F(USER_POSTS_COUNT, "(SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id)") \
-    C(USER_FOLLOWERS_COUNT, "(SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id)") \
-    C(USER_FOLLOWING_COUNT, "(SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id)")
+    F(USER_POSTS_COUNT, "u.posts_count") C(USER_FOLLOWERS_COUNT, "u.followers_count") \
+    C(USER_FOLLOWING_COUNT, "u.following_count")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_COUNTS, PAMPS_USER_NCOLS, PAMPS_PROFILE_NCOLS)
 
 /* own view: the profile, then what only its owner (and admins) see */
@@ -47,8 +47,7 @@ PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_PRIVATE, PAMPS_PROFILE_NCOLS, PAMPS_OWN_NCOLS
 #define PAMPS_COLS_POST(F, C) \
     F(POST_ID, "p.id") C(POST_TEXT, "p.text") C(POST_PARENT_ID, "p.parent_id") \
     C(POST_CREATED_AT, "p.created_at") C(POST_UPDATED_AT, "p.updated_at") \
-    C(POST_LIKES_COUNT, "(SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)") \
-    C(POST_REPLIES_COUNT, "(SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id)") \
+    C(POST_LIKES_COUNT, "p.likes_count") C(POST_REPLIES_COUNT, "p.replies_count") \
     C(POST_LIKED_BY_ME, \
       "EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = " P_ID ")")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_POST, 0, PAMPS_POST_AUTHOR)

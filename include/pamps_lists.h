@@ -24,8 +24,10 @@ void pamps_page_params(pamps_req *req, apr_table_t *query, pamps_page *page, int
 int pamps_read_offset_page(pamps_req *req, pamps_page *page);
 int pamps_read_feed_page(pamps_req *req, pamps_page *page);
 
-/* Runs count_stmt with args and list_stmt with args + limit + offset, and
- * sends {"items", "total", "limit", "offset"}, view making each item. */
+/* Runs count_stmt with the leading args it takes (all, or fewer when it
+ * reads a counter that needs fewer) and list_stmt with args + limit +
+ * offset, and sends {"items", "total", "limit", "offset"}, view making
+ * each item. */
 typedef json_t *(*pamps_row_view)(const pamps_row *row);
 int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt,
                            int count_stmt, pamps_row_view view, int nargs,

@@ -26,6 +26,12 @@ typedef struct {
     const char *error;        /* set on failure */
 } pamps_migrate_result;
 
+/* The next statement of a script, from *pos on (ended in place, *pos moved
+ * past it), or NULL when only blanks are left. A ';' ends a statement
+ * unless it is in a quoted string, a $$ body (PostgreSQL functions) or a
+ * BEGIN or CASE ... END block (SQLite trigger bodies). */
+char *pamps_migrate_next(char **pos);
+
 /* With apply = 0 only reports. Returns 0 on success; on failure fills
  * res->error. A database newer than this build is an error. */
 int pamps_migrate(apr_pool_t *p, const apr_dbd_driver_t *driver, apr_dbd_t *handle,

@@ -46,12 +46,18 @@
 #define PAMPS_USER_PAGE(id) " ORDER BY " id " LIMIT " P_ID " OFFSET " P_ID
 
 /* Departments and positions share one implementation: the same statements
- * over their own tables, generated here for each. */
+ * over their own tables, generated here for each (counts: the table's and
+ * the users' counter column).
+ *
+ * Counts (a list's total) read the counters triggers keep with the rows
+ * (sql/<driver>/005_counters.sql): one row, whatever the number counted.
+ * A count statement is given the leading arguments of its list (as many
+ * as it takes); the _MATCHES ones count what a text search finds. */
 #define PAMPS_ORG_COLS PAMPS_SELECT_LIST(PAMPS_COLS_ORG)
-#define PAMPS_ORG_STATEMENTS(X, K, table, members, key) \
+#define PAMPS_ORG_STATEMENTS(X, K, table, members, key, user_count) \
     X(K##_LIST, 2, "SELECT " PAMPS_ORG_COLS " FROM " table " o ORDER BY o.id LIMIT " P_ID \
       " OFFSET " P_ID) \
-    X(K##_COUNT, 0, "SELECT COUNT(*) FROM " table) \
+    X(K##_COUNT, 0, "SELECT n FROM totals WHERE name = '" table "'") \
     X(K##_GET, 1, "SELECT " PAMPS_ORG_COLS " FROM " table " o WHERE o.id = " P_ID) \
     X(K##_INSERT, 4, "INSERT INTO " table " (name, name_key, description, created_at)" \
       " VALUES (%s, %s, %s, " P_TS ") ON CONFLICT DO NOTHING RETURNING id") \
@@ -62,11 +68,11 @@
     X(K##_DELETE, 1, "DELETE FROM " table " WHERE id = " P_ID) \
     X(K##_MEMBERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
       " JOIN users u ON u.id = m.user_id WHERE m." key " = " P_ID PAMPS_USER_PAGE("m.user_id")) \
-    X(K##_MEMBERS_COUNT, 1, "SELECT COUNT(*) FROM " members " WHERE " key " = " P_ID) \
+    X(K##_MEMBERS_COUNT, 1, "SELECT members_count FROM " table " WHERE id = " P_ID) \
     X(K##_OF_USER_LIST, 3, "SELECT " PAMPS_ORG_COLS " FROM " members " m JOIN " table " o" \
       " ON o.id = m." key " WHERE m.user_id = " P_ID " ORDER BY o.id LIMIT " P_ID \
       " OFFSET " P_ID) \
-    X(K##_OF_USER_COUNT, 1, "SELECT COUNT(*) FROM " members " WHERE user_id = " P_ID) \
+    X(K##_OF_USER_COUNT, 1, "SELECT " user_count " FROM users WHERE id = " P_ID) \
     X(K##_ASSIGN, 3, "INSERT INTO " members " (" key ", user_id, created_at)" \
       " VALUES (" P_ID ", " P_ID ", " P_TS ")" \
       " ON CONFLICT DO NOTHING") \
@@ -156,7 +162,11 @@
       " updated_at = " P_TS " WHERE id = " P_ID " AND user_id = " P_ID \
       " RETURNING " PAMPS_TASK_COLS) \
     X(TASK_DELETE, 2, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
-    X(TASK_COUNT, 5, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
+    /* (user, done filter 'any' or 'only', done): total, done or not done */ \
+    X(TASK_COUNT, 3, "WITH a (uid, mode, done) AS (SELECT " P_ID ", %s, " P_BOOL ")" \
+      " SELECT CASE WHEN a.mode = 'any' THEN u.tasks_count WHEN a.done THEN u.tasks_done_count" \
+      " ELSE u.tasks_count - u.tasks_done_count END FROM a JOIN users u ON u.id = a.uid") \
+    X(TASK_COUNT_MATCHES, 5, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
     X(TASK_LIST_CREATED_DESC, 7, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
     X(TASK_LIST_CREATED_ASC, 7, PAMPS_TASK_LIST("created_at ASC, id ASC")) \
     X(TASK_LIST_UPDATED_DESC, 7, PAMPS_TASK_LIST("updated_at DESC, id DESC")) \
@@ -165,7 +175,8 @@
     X(TASK_LIST_TITLE_ASC, 7, PAMPS_TASK_LIST("title ASC, id ASC")) \
     X(USERS_LIST, 4, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE("u.id")) \
-    X(USERS_COUNT, 2, "SELECT COUNT(*) FROM users u" \
+    X(USERS_COUNT, 0, "SELECT n FROM totals WHERE name = 'users'") \
+    X(USERS_COUNT_MATCHES, 2, "SELECT COUNT(*) FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')") \
     X(USER_PROFILE, 1, "SELECT " PAMPS_USER_PROFILE_COLS " FROM users u" \
       " WHERE lower(u.username) = lower(%s)") \
@@ -180,11 +191,11 @@
     X(FOLLOWERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
       " JOIN users u ON u.id = f.follower_id WHERE f.followee_id = " P_ID \
       PAMPS_USER_PAGE("f.follower_id")) \
-    X(FOLLOWERS_COUNT, 1, "SELECT COUNT(*) FROM follows WHERE followee_id = " P_ID) \
+    X(FOLLOWERS_COUNT, 1, "SELECT followers_count FROM users WHERE id = " P_ID) \
     X(FOLLOWING_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM follows f" \
       " JOIN users u ON u.id = f.followee_id WHERE f.follower_id = " P_ID \
       PAMPS_USER_PAGE("f.followee_id")) \
-    X(FOLLOWING_COUNT, 1, "SELECT COUNT(*) FROM follows WHERE follower_id = " P_ID) \
+    X(FOLLOWING_COUNT, 1, "SELECT following_count FROM users WHERE id = " P_ID) \
     X(FOLLOW_INSERT, 3, "INSERT INTO follows (follower_id, followee_id, created_at)" \
       " VALUES (" P_ID ", " P_ID ", " P_TS ") ON CONFLICT DO NOTHING") \
     X(FOLLOW_DELETE, 2, \
@@ -218,9 +229,11 @@
     X(LIKE_DELETE, 2, "DELETE FROM likes WHERE post_id = " P_ID " AND user_id = " P_ID) \
     X(LIKERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
       " JOIN users u ON u.id = l.user_id WHERE l.post_id = " P_ID PAMPS_USER_PAGE("l.user_id")) \
-    X(LIKERS_COUNT, 1, "SELECT COUNT(*) FROM likes WHERE post_id = " P_ID) \
-    PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id") \
-    PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id")
+    X(LIKERS_COUNT, 1, "SELECT likes_count FROM posts WHERE id = " P_ID) \
+    PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id", \
+                         "departments_count") \
+    PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id", \
+                         "positions_count")
 /* clang-format on */
 
 /* The (nargs, args) pair a statement is called with, from a list of

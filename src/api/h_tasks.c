@@ -93,7 +93,9 @@ static int tasks_list(pamps_req *req)
         return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    return pamps_send_offset_page(req, &page, sort_statements[sort], PAMPS_SQL_TASK_COUNT,
+    /* without q, the counters; a search counts what it finds */
+    return pamps_send_offset_page(req, &page, sort_statements[sort],
+                                  *pattern ? PAMPS_SQL_TASK_COUNT_MATCHES : PAMPS_SQL_TASK_COUNT,
                                   pamps_view_task, PAMPS_ARGS(req->user->id_text, done_mode,
                                                               done_value, pattern, pattern));
 }

@@ -21,7 +21,8 @@ static int users_list(pamps_req *req)
     if (pamps_read_offset_page(req, &page) != OK) {
         return DONE;
     }
-    return pamps_send_user_page(req, &page, PAMPS_SQL_USERS_LIST, PAMPS_SQL_USERS_COUNT,
+    return pamps_send_user_page(req, &page, PAMPS_SQL_USERS_LIST,
+                                *pattern ? PAMPS_SQL_USERS_COUNT_MATCHES : PAMPS_SQL_USERS_COUNT,
                                 PAMPS_ARGS(pattern, pattern));
 }
 

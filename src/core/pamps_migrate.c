@@ -2,6 +2,7 @@
  * inside one transaction so a failure leaves the schema as it was. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <apr_strings.h>
 
@@ -15,12 +16,71 @@ static const char *dbd_error(const apr_dbd_driver_t *d, apr_dbd_t *h, int rv)
     return e ? e : "unknown database error";
 }
 
-/* Runs each statement of a script: comment lines dropped, split on ';'. */
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || c == '_';
+}
+
+/* whether the word at s (which starts a word) is w, in any case */
+static int word_is(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    return strncasecmp(s, w, n) == 0 && !ident_char(s[n]);
+}
+
+char *pamps_migrate_next(char **pos)
+{
+    char *s = *pos + strspn(*pos, " \t\r\n"), *start = s;
+    int depth = 0, quote = 0, dollar = 0;
+
+    if (!*s) {
+        *pos = s;
+        return NULL;
+    }
+    for (; *s; s++) {
+        if (quote || dollar) {
+            /* '' inside a string closes and reopens it: the same state */
+            if (quote && *s == '\'') {
+                quote = 0;
+            }
+            else if (dollar && s[0] == '$' && s[1] == '$') {
+                dollar = 0;
+                s++;
+            }
+        }
+        else if (*s == '\'') {
+            quote = 1;
+        }
+        else if (s[0] == '$' && s[1] == '$') {
+            dollar = 1;
+            s++;
+        }
+        else if (ident_char(*s) && (s == start || !ident_char(s[-1]))) {
+            if (word_is(s, "BEGIN") || word_is(s, "CASE")) {
+                depth++;
+            }
+            else if (word_is(s, "END") && depth > 0) {
+                depth--;
+            }
+        }
+        else if (*s == ';' && depth == 0) {
+            *s = '\0';
+            *pos = s + 1;
+            return start;
+        }
+    }
+    *pos = s;
+    return start;
+}
+
+/* Runs each statement of a script (comment lines dropped). */
 static int run_script(apr_pool_t *p, const apr_dbd_driver_t *d, apr_dbd_t *h,
                       const char *script, const char **err)
 {
     char *copy = apr_pstrdup(p, script), *line, *state = NULL;
-    char *clean = apr_pcalloc(p, strlen(script) + 1), *stmt, *st2 = NULL;
+    char *clean = apr_pcalloc(p, strlen(script) + 1), *stmt, *pos;
 
     for (line = apr_strtok(copy, "\n", &state); line; line = apr_strtok(NULL, "\n", &state)) {
         const char *t = line;
@@ -32,16 +92,15 @@ static int run_script(apr_pool_t *p, const apr_dbd_driver_t *d, apr_dbd_t *h,
             strcat(clean, "\n");
         }
     }
-    for (stmt = apr_strtok(clean, ";", &st2); stmt; stmt = apr_strtok(NULL, ";", &st2)) {
+    for (pos = clean; (stmt = pamps_migrate_next(&pos)) != NULL;) {
         int nrows = 0, rv;
 
-        if (strspn(stmt, " \t\r\n") == strlen(stmt)) {
+        if (!*stmt) {
             continue;
         }
         rv = apr_dbd_query(d, h, &nrows, stmt);
         if (rv) {
-            *err = apr_psprintf(p, "%s (in: %.60s...)", dbd_error(d, h, rv),
-                                stmt + strspn(stmt, " \t\r\n"));
+            *err = apr_psprintf(p, "%s (in: %.60s...)", dbd_error(d, h, rv), stmt);
             return -1;
         }
     }

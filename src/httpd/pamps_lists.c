@@ -82,7 +82,10 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     }
     list_args[nargs] = page->limit_text;
     list_args[nargs + 1] = page->offset_text;
-    st = pamps_db_select(req, count_stmt, &count, nargs, args);
+    /* the count takes the leading arguments, as many as it has */
+    st = pamps_db_select(req, count_stmt, &count,
+                         pamps_sql[count_stmt].nargs < nargs ? pamps_sql[count_stmt].nargs
+                                                             : nargs, args);
     if (st == PAMPS_DB_OK) {
         st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args);
     }
