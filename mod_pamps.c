@@ -12,6 +12,7 @@
 #include "pamps_config.h"
 #include "pamps_db.h"
 #include "pamps_dispatch.h"
+#include "pamps_errors.h"
 #include "pamps_request.h"
 
 /* mod_dbd may be loaded after us: its functions are found once all
@@ -59,6 +60,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);
+    pamps_errors_register_hooks(p);
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
