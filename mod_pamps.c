@@ -1,7 +1,7 @@
 /* mod_pamps: a REST backend served from inside Apache httpd.
  *
  * This file only wires the module together: the module record, its
- * directives (src/pamps_config.c) and its hooks. */
+ * directives (src/httpd/pamps_config.c) and its hooks. */
 #include "httpd.h"
 #include "http_config.h"
 #include "http_log.h"
@@ -12,8 +12,9 @@
 #include "pamps_config.h"
 #include "pamps_db.h"
 #include "pamps_dispatch.h"
+#include "pamps_errors.h"
+#include "pamps_location.h"
 #include "pamps_request.h"
-#include "pamps_storage.h"
 
 /* mod_dbd may be loaded after us: its functions are found once all
  * modules are loaded, never linked directly. */
@@ -61,6 +62,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);
     ap_hook_map_to_storage(pamps_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
+    pamps_errors_register_hooks(p);
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

@@ -43,9 +43,9 @@ from pgcluster import PostgresCluster  # noqa: E402
 # Setup logs in a few times from 127.0.0.1: never lock it out.
 # wrk keeps its connections for the whole run: without a cap on requests per
 # connection (default 100) it measures requests, not TCP reconnects.
-# The MPM lines repeat what conf/httpd-dev.conf.in already says (the last
-# one wins), so the benchmark does not depend on the template keeping them:
-# every child pre-started and never reaped (see /work/shared/STACK.md).
+# The MPM lines (the last one wins) keep the sizing these numbers were
+# first measured with, whatever conf/httpd-dev.conf.in says: every child
+# pre-started and never reaped (see /work/shared/STACK.md).
 BENCH_DIRECTIVES = """
 PampsLoginThrottle 1000 100000 300
 MaxKeepAliveRequests 0

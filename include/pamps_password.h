@@ -21,8 +21,16 @@ char *pamps_password_hash(apr_pool_t *p, const pamps_argon2_cost *cost,
                           const char *password);
 
 /* 1 when password matches encoded; the comparison is constant-time. A NULL
- * encoded still spends one hash, so unknown users cost as much as known. */
+ * (or unreadable) encoded still spends one hash, so unknown users cost as
+ * much as known. */
 int pamps_password_verify(apr_pool_t *p, const pamps_argon2_cost *cost,
                           const char *encoded, const char *password);
+
+/* Hashes run at most this many at once in a process (the online cores);
+ * callers beyond wait. Their scratch memory is mapped per hash and given
+ * back to the system after it. */
+int pamps_password_max_parallel(void);
+/* The most that ran at once so far in this process. */
+int pamps_password_peak_parallel(void);
 
 #endif

@@ -3,6 +3,7 @@
  * dialect of its driver; all values travel as text. */
 #include <string.h>
 
+#include "apr_atomic.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -141,6 +142,64 @@ static int refresh_connection(ap_dbd_t *db, const char *why)
            && apr_dbd_check_conn(db->driver, db->pool, db->handle) == APR_SUCCESS;
 }
 
+/* An outage is logged once per process, not per request (a busy server
+ * wrote three lines per request while PostgreSQL was down): the first
+ * failure with its reason, then at most one line per OUTAGE_LOG_SECONDS
+ * counting the failures not logged, and a notice when a statement works
+ * again. Counters are atomics shared by the process's threads; seconds
+ * since the epoch fit in 32 bits until 2106. */
+#define OUTAGE_LOG_SECONDS 10
+
+static struct {
+    volatile apr_uint32_t active;       /* 1 from the first failure on */
+    volatile apr_uint32_t since;        /* when it began */
+    volatile apr_uint32_t last_line;    /* when a line last said so */
+    volatile apr_uint32_t unlogged;     /* failures since that line */
+    volatile apr_uint32_t failed;       /* failures since it began */
+} outage;
+
+static apr_uint32_t now_sec(void)
+{
+    return (apr_uint32_t)apr_time_sec(apr_time_now());
+}
+
+/* Counts a failure to reach the database: 1 when it begins an outage and
+ * the caller should log it; otherwise it may write the periodic summary. */
+static int outage_begins(server_rec *s)
+{
+    apr_uint32_t now = now_sec(), last;
+
+    apr_atomic_inc32(&outage.failed);
+    if (apr_atomic_cas32(&outage.active, 1, 0) == 0) {
+        apr_atomic_set32(&outage.since, now);
+        apr_atomic_set32(&outage.last_line, now);
+        return 1;
+    }
+    apr_atomic_inc32(&outage.unlogged);
+    last = apr_atomic_read32(&outage.last_line);
+    if (now - last >= OUTAGE_LOG_SECONDS
+        && apr_atomic_cas32(&outage.last_line, now, last) == last) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(116)
+                     "database still unavailable after %u s: %u more requests"
+                     " failed in the last %u s (not logged one by one)",
+                     now - apr_atomic_read32(&outage.since),
+                     apr_atomic_xchg32(&outage.unlogged, 0), now - last);
+    }
+    return 0;
+}
+
+/* A statement worked: ends an outage, if one was on, with a notice. */
+static void outage_ends(request_rec *r)
+{
+    if (apr_atomic_read32(&outage.active) && apr_atomic_cas32(&outage.active, 0, 1) == 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, PAMPS_LOGNO(117)
+                      "database available again after %u s; %u requests failed meanwhile",
+                      now_sec() - apr_atomic_read32(&outage.since),
+                      apr_atomic_xchg32(&outage.failed, 0));
+        apr_atomic_set32(&outage.unlogged, 0);
+    }
+}
+
 /* On a connection's first use here: its setup, then every statement. */
 static int prepare_connection(server_rec *s, ap_dbd_t *db)
 {
@@ -154,6 +213,16 @@ static int prepare_connection(server_rec *s, ap_dbd_t *db)
         setup_connection(db);
         label = NULL;
         prepare_all(s, db, &label, &why);
+    }
+    if (label && apr_dbd_check_conn(db->driver, db->pool, db->handle) != APR_SUCCESS) {
+        /* not the schema: the database went away */
+        if (outage_begins(s)) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(118)
+                         "cannot prepare %s, database connection lost: %s; further"
+                         " failures are summed up every %d s", label, why,
+                         OUTAGE_LOG_SECONDS);
+        }
+        return -1;
     }
     if (label) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
@@ -171,8 +240,12 @@ static ap_dbd_t *get_db(pamps_req *req)
         ap_dbd_t *db = dbd_acquire ? dbd_acquire(req->r) : NULL;
 
         if (!db) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(102)
-                          "no database connection from mod_dbd");
+            if (outage_begins(req->r->server)) {
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(102)
+                              "no database connection from mod_dbd (LogLevel dbd:error"
+                              " logs why); further failures are summed up every %d s",
+                              OUTAGE_LOG_SECONDS);
+            }
             return NULL;
         }
         if (prepare_connection(req->r->server, db)) {
@@ -205,8 +278,12 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
         /* whichever session comes next (pgsql reconnects in check_conn)
          * has none of this connection's statements */
         apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(104)
-                      "%s: database connection lost: %s", pamps_sql[stmt].label, msg);
+        if (outage_begins(req->r->server)) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(104)
+                          "%s: database connection lost: %s; further failures are"
+                          " summed up every %d s", pamps_sql[stmt].label, msg,
+                          OUTAGE_LOG_SECONDS);
+        }
         return PAMPS_DB_UNAVAILABLE;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(105)
@@ -309,6 +386,7 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
         return classify(req, db, stmt, rv);
     }
     pamps_dbd_read_rows(db->driver, req->r->pool, res, out);
+    outage_ends(req->r);
     return PAMPS_DB_OK;
 }
 
@@ -336,6 +414,7 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     if (affected) {
         *affected = nrows;
     }
+    outage_ends(req->r);
     return PAMPS_DB_OK;
 }
 

@@ -3,7 +3,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
+#include <pthread.h>
 #include <cmocka.h>
+
+#include <argon2.h>
 
 #include <apr_general.h>
 #include <apr_pools.h>
@@ -104,6 +107,61 @@ static void test_invalid_cost_gives_null(void **state)
     assert_int_equal(pamps_password_verify(pool, &too_small, NULL, "pw"), 0);
 }
 
+/* libargon2's own encoding and ours read each other */
+static void test_same_encoding_as_libargon2(void **state)
+{
+    const unsigned char salt[16] = "0123456789abcdef";
+    char theirs[128];
+    char *ours = pamps_password_hash(pool, &cheap, "shared secret");
+    (void)state;
+
+    assert_int_equal(argon2id_hash_encoded(1, 1024, 1, "shared secret", 13, salt,
+                                           sizeof(salt), 32, theirs, sizeof(theirs)),
+                     ARGON2_OK);
+    assert_int_equal(pamps_password_verify(pool, &cheap, theirs, "shared secret"), 1);
+    assert_int_equal(pamps_password_verify(pool, &cheap, theirs, "shared secreT"), 0);
+    assert_non_null(ours);
+    assert_int_equal(argon2id_verify(ours, "shared secret", 13), ARGON2_OK);
+    assert_int_not_equal(argon2id_verify(ours, "shared secreT", 13), ARGON2_OK);
+}
+
+#define HASHERS 8
+
+static void *hash_twice(void *arg)
+{
+    apr_pool_t *p;
+    int *ok = arg;
+
+    apr_pool_create(&p, NULL);
+    for (int i = 0; i < 2; i++) {
+        char *h = pamps_password_hash(p, &cheap, "in parallel");
+
+        *ok += h && pamps_password_verify(p, &cheap, h, "in parallel");
+    }
+    apr_pool_destroy(p);
+    return NULL;
+}
+
+/* More threads than cores hash at once: all finish, never more than the
+ * limit at a time */
+static void test_parallel_hashes_are_bounded(void **state)
+{
+    pthread_t t[HASHERS];
+    int ok[HASHERS] = { 0 };
+    (void)state;
+
+    for (int i = 0; i < HASHERS; i++) {
+        assert_int_equal(pthread_create(&t[i], NULL, hash_twice, &ok[i]), 0);
+    }
+    for (int i = 0; i < HASHERS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(ok[i], 2);
+    }
+    assert_true(pamps_password_max_parallel() >= 1);
+    assert_true(pamps_password_peak_parallel() >= 1);
+    assert_true(pamps_password_peak_parallel() <= pamps_password_max_parallel());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +172,8 @@ int main(void)
         cmocka_unit_test(test_hash_of_another_cost_still_verifies),
         cmocka_unit_test(test_verify_null_or_junk_encoded),
         cmocka_unit_test(test_invalid_cost_gives_null),
+        cmocka_unit_test(test_same_encoding_as_libargon2),
+        cmocka_unit_test(test_parallel_hashes_are_bounded),
     };
     return cmocka_run_group_tests_name("password", tests, setup, teardown);
 }

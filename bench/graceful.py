@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Requests that fail or wait during graceful restarts of httpd.
+
+Starts one private httpd from conf/httpd-dev.conf.in (the test helpers of
+tests/e2e), keeps --clients threads with keep-alive connections and as many
+opening a connection per request requesting GET /api/v1/health, runs
+`apache2 -k graceful` --restarts times, --every seconds apart, and prints
+for each kind of client: requests, failures, and the latency p50 / p99 /
+max. A keep-alive client whose reused connection the server closed counts
+a failure and reconnects, as real clients retry. Not a test: no
+assertions.
+
+    /usr/bin/python3 bench/graceful.py [--clients 16] [--restarts 5] [--every 2]
+"""
+import argparse
+import http.client
+import os
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "e2e"))
+
+from pampsenv import HttpdServer, TEST_DIRECTIVES  # noqa: E402
+
+PATH = "/api/v1/health"
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies = []
+        self.failures = 0
+        self.errors = {}
+
+    def ok(self, seconds):
+        with self.lock:
+            self.latencies.append(seconds)
+
+    def fail(self, exc):
+        with self.lock:
+            self.failures += 1
+            name = type(exc).__name__
+            self.errors[name] = self.errors.get(name, 0) + 1
+
+
+def one(conn, headers):
+    conn.request("GET", PATH, headers=headers)
+    resp = conn.getresponse()
+    resp.read()
+    if resp.status != 200:
+        raise RuntimeError("status %d" % resp.status)
+
+
+def keepalive_client(port, stop, tally):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while not stop.is_set():
+        t0 = time.monotonic()
+        try:
+            one(conn, {})
+            tally.ok(time.monotonic() - t0)
+        except (OSError, http.client.HTTPException, RuntimeError) as exc:
+            tally.fail(exc)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.close()
+
+
+def close_client(port, stop, tally):
+    while not stop.is_set():
+        t0 = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            one(conn, {"Connection": "close"})
+            tally.ok(time.monotonic() - t0)
+        except (OSError, http.client.HTTPException, RuntimeError) as exc:
+            tally.fail(exc)
+        finally:
+            conn.close()
+
+
+def summary(name, tally):
+    lat = sorted(tally.latencies)
+    if not lat:
+        return "%s: no request answered, %d failed" % (name, tally.failures)
+    return "%s: %d requests, %d failed %s; p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (
+        name, len(lat) + tally.failures, tally.failures, tally.errors or "",
+        lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99) - 1] * 1000, lat[-1] * 1000)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", type=int, default=16, help="of each kind")
+    ap.add_argument("--restarts", type=int, default=5)
+    ap.add_argument("--every", type=float, default=2.0, help="seconds between restarts")
+    ap.add_argument("--extra", default="", help="more httpd directives (appended last)")
+    args = ap.parse_args()
+    assert 0 < args.clients <= 128 and 0 < args.restarts <= 50
+
+    server = HttpdServer(extra=TEST_DIRECTIVES + args.extra).start()
+    kept, fresh = Tally(), Tally()
+    stop = threading.Event()
+    threads = ([threading.Thread(target=keepalive_client, args=(server.port, stop, kept))
+                for _ in range(args.clients)]
+               + [threading.Thread(target=close_client, args=(server.port, stop, fresh))
+                  for _ in range(args.clients)])
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(args.every)
+        for _ in range(args.restarts):
+            res = server._ctl("-k", "graceful")
+            if res.returncode != 0:
+                print("graceful failed: " + res.stderr)
+            time.sleep(args.every)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        server.stop()
+        notes = [line for line in server.read_log().splitlines()
+                 if ":warn" in line or ":error" in line]
+        server.cleanup()
+    print("%d graceful restarts, %.1f s apart, %d clients of each kind on %s" % (
+        args.restarts, args.every, args.clients, PATH))
+    print(summary("keep-alive", kept))
+    print(summary("connection per request", fresh))
+    for line in notes[:10]:
+        print("  log: " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
