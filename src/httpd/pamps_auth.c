@@ -130,15 +130,30 @@ static int authenticate_bearer(request_rec *r)
     return load_user(req, token);
 }
 
+/* The user the authn hook loaded, or why there is none. */
+static authz_status our_user(request_rec *r, const pamps_user **user)
+{
+    *user = r->user ? pamps_request(r)->user : NULL;
+    if (!r->user) {
+        return AUTHZ_DENIED_NO_USER;
+    }
+    return *user ? AUTHZ_GRANTED : AUTHZ_DENIED;
+}
+
 /* Require pamps-token: public routes and unknown paths (answered 404/405 by
- * the handler) need no user; every other route does. */
+ * the handler) need no user; every other route does. Outside the API there
+ * are no routes: it asks for a user there, as pamps-user does. */
 static authz_status check_route(request_rec *r, const char *require_args,
                                 const void *parsed)
 {
     pamps_req *req = pamps_request(r);
+    const pamps_user *user;
 
     (void)require_args;
     (void)parsed;
+    if (!req->in_api) {
+        return our_user(r, &user);
+    }
     if (req->route_result != PAMPS_ROUTE_FOUND
         || (req->match.route->flags & PAMPS_ROUTE_PUBLIC)) {
         return AUTHZ_GRANTED;
@@ -148,16 +163,6 @@ static authz_status check_route(request_rec *r, const char *require_args,
     }
     /* a user another module authenticated is not one of ours */
     return req->user ? AUTHZ_GRANTED : AUTHZ_DENIED;
-}
-
-/* The user the authn hook loaded, or why there is none. */
-static authz_status our_user(request_rec *r, const pamps_user **user)
-{
-    *user = r->user ? pamps_request(r)->user : NULL;
-    if (!r->user) {
-        return AUTHZ_DENIED_NO_USER;
-    }
-    return *user ? AUTHZ_GRANTED : AUTHZ_DENIED;
 }
 
 typedef int (*user_test)(request_rec *r, const pamps_user *user, const char *word);
@@ -263,11 +268,13 @@ static const char *needs_words(cmd_parms *cmd, const char *line,
 
 /* PampsForwardIdentity: the X-Pamps-* headers a backend (mod_proxy, CGI)
  * trusts are the module's alone, whatever the client sent; PampsForwardToken
- * Off keeps the bearer token from the backend. Fixups run after authz and
- * before any handler. */
+ * Off keeps the bearer token from the backend, as a header or as the
+ * PampsTokenCookie cookie. Fixups run after authz and before any handler. */
 static int forward_identity(request_rec *r)
 {
     const pamps_dir_conf *dconf = ap_get_module_config(r->per_dir_config, &pamps_module);
+    const pamps_srv_conf *sconf = ap_get_module_config(r->server->module_config,
+                                                       &pamps_module);
     const pamps_req *req = ap_get_module_config(r->request_config, &pamps_module);
     const pamps_user *user = req ? req->user : NULL;
 
@@ -284,7 +291,13 @@ static int forward_identity(request_rec *r)
         }
     }
     if (!pamps_conf_forward_token(dconf)) {
+        const char *value;
+
         apr_table_unset(r->headers_in, "Authorization");
+        if (sconf->token_cookie) {
+            /* reads it and takes it out of the Cookie header */
+            ap_cookie_read(r, sconf->token_cookie, &value, 1);
+        }
     }
     return DECLINED;
 }

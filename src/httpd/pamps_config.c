@@ -419,7 +419,7 @@ const command_rec pamps_directives[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "pass the caller to backends in X-Pamps-* request headers"),
     AP_INIT_FLAG("PampsForwardToken", set_forward_token, NULL, RSRC_CONF | ACCESS_CONF,
-                 "Off drops the Authorization header before backends see it"),
+                 "Off keeps the bearer token (header or cookie) from backends"),
     AP_INIT_TAKE3("PampsIdentityHeaders", set_identity_headers, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "names of the user, user id and role headers PampsForwardIdentity sets"),

@@ -86,6 +86,10 @@ PampsTokenCookie {cookie}
     PampsForwardIdentity On
     ProxyPass http://127.0.0.1:{port}/
 </Location>
+<Location /token-elsewhere>
+    AuthType Bearer
+    Require pamps-token
+</Location>
 <Location /static>
     AuthType Bearer
     AuthzSendForbiddenOnFailure On
@@ -178,6 +182,15 @@ def test_any_valid_token_and_named_users(srv):
     named.register()
     named.login()
     assert get(srv, "/named/file.txt", named.access).status_code == 200
+
+
+def test_pamps_token_outside_the_api_asks_for_a_user(srv):
+    """Outside the API there are no public routes to let through."""
+    os.makedirs(os.path.join(srv.dir, "htdocs", "token-elsewhere"), exist_ok=True)
+    with open(os.path.join(srv.dir, "htdocs", "token-elsewhere", "f.txt"), "w") as f:
+        f.write("x")
+    assert get(srv, "/token-elsewhere/f.txt").status_code == 401
+    assert get(srv, "/token-elsewhere/f.txt", new_user(srv).access).status_code == 200
 
 
 def test_role_change_applies_on_next_request(srv):
@@ -293,6 +306,12 @@ def test_cookie_only_when_asked_and_only_for_reads(srv):
     assert get(srv, "/static/file.txt", method="HEAD", headers=dict(cookie)).status_code == 200
     assert get(srv, "/static/file.txt", method="POST", headers=dict(cookie)).status_code == 401
     assert get(srv, "/billing/x", method="POST", headers=dict(cookie)).status_code == 401
+    # PampsForwardToken Off keeps the cookie's token from the backend too
+    r = get(srv, "/billing/x", headers=dict(cookie))
+    assert r.status_code == 200
+    assert r.json()["headers"]["x-pamps-user"] == user.username
+    assert token not in json.dumps(r.json()["headers"])
+    assert "other=1" in r.json()["headers"]["cookie"]
     # the API itself takes the header only
     r = requests.get(srv.url("/users/me"), headers=dict(cookie), timeout=30)
     assert r.status_code == 401
