@@ -55,6 +55,12 @@ ThreadsPerChild 32
 MaxRequestWorkers 64
 MinSpareThreads 16
 MaxSpareThreads 64
+# the same static file behind the token check (README "Protecting other
+# locations"): one signature check and one USER_AUTH read per request
+<Location /protected>
+    AuthType Bearer
+    Require pamps-user
+</Location>
 """
 
 POST_EPOCH = 1767225600          # 2026-01-01T00:00:00Z; post number n is n seconds later
@@ -533,9 +539,20 @@ def read_pid(path):
         return 0
 
 
+def protected_copy(server):
+    """htdocs/protected/static.txt: the yardstick file where Require
+    pamps-user guards it."""
+    htdocs = os.path.join(server.dir, "htdocs")
+    os.makedirs(os.path.join(htdocs, "protected"), exist_ok=True)
+    shutil.copyfile(os.path.join(htdocs, "static.txt"),
+                    os.path.join(htdocs, "protected", "static.txt"))
+
+
 def endpoints(server):
+    protected_copy(server)
     return [
         ("static 1 KB file", server.root + "/static.txt"),
+        ("static file, Require pamps-user", server.root + "/protected/static.txt"),
         ("GET /tasks?limit=20", server.base + "/tasks?limit=20"),
         ("GET /posts?limit=20", server.base + "/posts?limit=20"),
         ("GET /posts/timeline?limit=20", server.base + "/posts/timeline?limit=20"),

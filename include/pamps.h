@@ -39,6 +39,7 @@ typedef struct {
     int auto_migrate;
     int throttle_account, throttle_address, throttle_window;
     int register_limit, register_window;
+    const char *token_cookie;     /* PampsTokenCookie: the access token's cookie */
 } pamps_srv_conf;
 
 /* Per-directory (per <Location>) settings. */
@@ -46,6 +47,9 @@ typedef struct {
     const char *mount;            /* the <Location> path the API answers under */
     apr_off_t max_body;
     int page_default, page_max;
+    int forward_identity;         /* PampsForwardIdentity */
+    int forward_token;            /* PampsForwardToken */
+    const char *identity_header[3]; /* PampsIdentityHeaders: user, id, role */
 } pamps_dir_conf;
 
 /* The caller, as verified by the authn hook and re-read from the database on
@@ -54,6 +58,7 @@ typedef struct {
     long long id;
     const char *id_text;
     const char *username;
+    const char *role;
     int is_admin;
 } pamps_user;
 
@@ -62,6 +67,7 @@ typedef struct pamps_req {
     request_rec *r;
     const pamps_srv_conf *sconf;
     const pamps_dir_conf *dconf;
+    int in_api;                   /* SetHandler pamps applies: routed */
     pamps_route_result route_result;
     pamps_route_match_t match;
     const pamps_user *user;       /* set by the authn hook; NULL on public routes */

@@ -28,6 +28,10 @@ int pamps_conf_register_window(const pamps_srv_conf *c);
 apr_off_t pamps_conf_max_body(const pamps_dir_conf *c);
 int pamps_conf_page_default(const pamps_dir_conf *c);
 int pamps_conf_page_max(const pamps_dir_conf *c);
+int pamps_conf_forward_identity(const pamps_dir_conf *c);
+int pamps_conf_forward_token(const pamps_dir_conf *c);
+/* the user, user id and role header names, in that order */
+const char *const *pamps_conf_identity_headers(const pamps_dir_conf *c);
 pamps_token_keys pamps_conf_token_keys(const pamps_srv_conf *c);
 
 #endif

@@ -76,7 +76,10 @@
     X(K##_ASSIGN, 3, "INSERT INTO " members " (" key ", user_id, created_at)" \
       " VALUES (" P_ID ", " P_ID ", " P_TS ")" \
       " ON CONFLICT DO NOTHING") \
-    X(K##_UNASSIGN, 2, "DELETE FROM " members " WHERE " key " = " P_ID " AND user_id = " P_ID)
+    X(K##_UNASSIGN, 2, "DELETE FROM " members " WHERE " key " = " P_ID " AND user_id = " P_ID) \
+    /* Require pamps-department/pamps-position: by the name's folded key */ \
+    X(K##_IS_MEMBER, 2, "SELECT 1 FROM " table " o JOIN " members " m ON m." key " = o.id" \
+      " WHERE o.name_key = %s AND m.user_id = " P_ID)
 
 #define PAMPS_STATEMENTS(X) \
     X(PING, 0, "SELECT 1") \

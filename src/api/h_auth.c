@@ -48,6 +48,34 @@ json_t *pamps_issue_token_pair(pamps_req *req, long long user_id, long long ver,
                      "expires_in", (json_int_t)access_ttl);
 }
 
+/* PampsTokenCookie: the access token as a cookie for browser navigation to
+ * the locations the pamps-user providers guard (GET/HEAD only). Set when
+ * the login or refresh asks for it with ?cookie=1, never by default; an
+ * empty value with Max-Age=0 clears it (logout). */
+static void token_cookie(pamps_req *req, const char *value, apr_int64_t max_age)
+{
+    const char *name = req->sconf->token_cookie;
+
+    if (name) {
+        apr_table_addn(req->r->headers_out, "Set-Cookie",
+                       apr_psprintf(req->r->pool, "%s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT
+                                    "; HttpOnly; Secure; SameSite=Strict", name, value,
+                                    max_age));
+    }
+}
+
+/* Sends a new pair, and its access token as the cookie when asked. */
+static int send_pair(pamps_req *req, json_t *pair)
+{
+    const char *ask = apr_table_get(pamps_query_args(req), "cookie");
+
+    if (ask && (strcmp(ask, "1") == 0 || strcmp(ask, "true") == 0)) {
+        token_cookie(req, json_string_value(json_object_get(pair, "access_token")),
+                     pamps_conf_access_ttl(req->sconf));
+    }
+    return pamps_send_json(req, HTTP_OK, pair);
+}
+
 static const pamps_field_spec register_fields[] = {
     PAMPS_SPEC_USERNAME(PAMPS_F_REQUIRED),
     PAMPS_SPEC_EMAIL(PAMPS_F_REQUIRED),
@@ -157,7 +185,7 @@ static int login(pamps_req *req)
     if (!pair) {
         return pamps_db_fail(req, st);
     }
-    return pamps_send_json(req, HTTP_OK, pair);
+    return send_pair(req, pair);
 }
 
 static const pamps_field_spec refresh_fields[] = {
@@ -231,7 +259,7 @@ static int refresh(pamps_req *req)
         json_decref(pair);
         return pamps_db_fail(req, st);
     }
-    return pamps_send_json(req, HTTP_OK, pair);
+    return send_pair(req, pair);
 }
 
 static int logout(pamps_req *req)
@@ -253,6 +281,7 @@ static int logout(pamps_req *req)
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
+    token_cookie(req, "", 0);
     return pamps_send_no_content(req);
 }
 
@@ -266,19 +295,23 @@ static const pamps_route routes[] = {
     { "POST", "/auth/login", PUBLIC | JSON | FORM, login, NULL, .tag = "auth",
       .summary = "Log in (JSON or OAuth2 password form)",
       .description = "username may also be the email. Repeated failures lock the"
-                     " account or the client address for a while (429, Retry-After).",
+                     " account or the client address for a while (429, Retry-After)."
+                     " With PampsTokenCookie, ?cookie=1 also sets the access token"
+                     " as that cookie (HttpOnly, Secure, SameSite=Strict).",
       .body = &login_body, .status = HTTP_OK, .response = "TokenPair",
       .errors = { HTTP_UNAUTHORIZED, HTTP_TOO_MANY_REQUESTS } },
     { "POST", "/auth/refresh", PUBLIC | JSON, refresh, NULL, .tag = "auth",
       .summary = "Rotate a refresh token for a new pair",
       .description = "The token used is revoked; presenting it again revokes its whole chain"
-                     " and ends that login's access tokens.",
+                     " and ends that login's access tokens. ?cookie=1 renews the"
+                     " PampsTokenCookie cookie.",
       .body = &refresh_body, .status = HTTP_OK, .response = "TokenPair",
       .errors = { HTTP_UNAUTHORIZED } },
     { "POST", "/auth/logout", JSON, logout, NULL, .tag = "auth",
       .summary = "End a login",
       .description = "Revokes the refresh token's whole rotation chain; that login's"
-                     " access tokens stop working at once. Other logins go on.",
+                     " access tokens stop working at once. Other logins go on."
+                     " Clears the PampsTokenCookie cookie.",
       .body = &refresh_body,
       .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
 };

@@ -1,5 +1,7 @@
 /* Directives, and the per-server and per-directory records they fill. Unset
  * values stay -1/NULL through merges; getters apply the defaults. */
+#include <string.h>
+
 #include "apr_file_io.h"
 #include "apr_strings.h"
 
@@ -45,6 +47,7 @@ void *pamps_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(throttle_window);
     MERGE(register_limit);
     MERGE(register_window);
+    MERGE_PTR(token_cookie);
     return conf;
 }
 
@@ -55,6 +58,7 @@ void *pamps_create_dir_conf(apr_pool_t *p, char *dir)
     conf->mount = dir;
     conf->max_body = UNSET;
     conf->page_default = conf->page_max = UNSET;
+    conf->forward_identity = conf->forward_token = UNSET;
     return conf;
 }
 
@@ -66,6 +70,11 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(max_body);
     MERGE(page_default);
     MERGE(page_max);
+    MERGE(forward_identity);
+    MERGE(forward_token);
+    for (int i = 0; i < 3; i++) {
+        MERGE_PTR(identity_header[i]);
+    }
     return conf;
 }
 
@@ -83,6 +92,17 @@ GETTER(int, register_window, pamps_srv_conf, register_window, 3600)
 GETTER(apr_off_t, max_body, pamps_dir_conf, max_body, 1024 * 1024)
 GETTER(int, page_default, pamps_dir_conf, page_default, 20)
 GETTER(int, page_max, pamps_dir_conf, page_max, 100)
+GETTER(int, forward_identity, pamps_dir_conf, forward_identity, 0)
+GETTER(int, forward_token, pamps_dir_conf, forward_token, 1)
+
+const char *const *pamps_conf_identity_headers(const pamps_dir_conf *c)
+{
+    static const char *const defaults[3] = { "X-Pamps-User", "X-Pamps-User-Id",
+                                             "X-Pamps-Role" };
+
+    /* PampsIdentityHeaders sets the three at once */
+    return c->identity_header[0] ? c->identity_header : defaults;
+}
 
 jwt_alg_t pamps_conf_alg(const pamps_srv_conf *c)
 {
@@ -319,6 +339,46 @@ static const char *set_page_size(cmd_parms *cmd, void *dc, const char *def,
     return NULL;
 }
 
+static const char *set_token_cookie(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    if (!*arg || arg[strcspn(arg, "=;, \t\r\n\"")]) {
+        return "PampsTokenCookie: not a cookie name";
+    }
+    srv(cmd)->token_cookie = arg;
+    return NULL;
+}
+
+static const char *set_forward_identity(cmd_parms *cmd, void *dc, int flag)
+{
+    (void)cmd;
+    ((pamps_dir_conf *)dc)->forward_identity = flag;
+    return NULL;
+}
+
+static const char *set_forward_token(cmd_parms *cmd, void *dc, int flag)
+{
+    (void)cmd;
+    ((pamps_dir_conf *)dc)->forward_token = flag;
+    return NULL;
+}
+
+static const char *set_identity_headers(cmd_parms *cmd, void *dc, const char *user,
+                                        const char *id, const char *role)
+{
+    pamps_dir_conf *conf = dc;
+    const char *const names[3] = { user, id, role };
+
+    for (int i = 0; i < 3; i++) {
+        if (!*names[i] || names[i][strcspn(names[i], "()<>@,;:\\\"/[]?={} \t")]) {
+            return apr_psprintf(cmd->pool, "PampsIdentityHeaders: '%s' is not a header"
+                                " name", names[i]);
+        }
+        conf->identity_header[i] = names[i];
+    }
+    return NULL;
+}
+
 static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
 {
     (void)cmd;
@@ -352,6 +412,17 @@ const command_rec pamps_directives[] = {
                   "default and maximum page size of lists"),
     AP_INIT_TAKE1("PampsMount", set_mount, NULL, ACCESS_CONF,
                   "URL path the API answers under (default: the enclosing <Location>)"),
+    AP_INIT_TAKE1("PampsTokenCookie", set_token_cookie, NULL, RSRC_CONF,
+                  "cookie that login sets (when asked) to the access token, accepted on"
+                  " GET/HEAD outside the API"),
+    AP_INIT_FLAG("PampsForwardIdentity", set_forward_identity, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "pass the caller to backends in X-Pamps-* request headers"),
+    AP_INIT_FLAG("PampsForwardToken", set_forward_token, NULL, RSRC_CONF | ACCESS_CONF,
+                 "Off keeps the bearer token (header or cookie) from backends"),
+    AP_INIT_TAKE3("PampsIdentityHeaders", set_identity_headers, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "names of the user, user id and role headers PampsForwardIdentity sets"),
     { NULL }
 };
 /* clang-format on */

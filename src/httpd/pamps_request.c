@@ -1,7 +1,9 @@
 /* The per-request record: made on first use in a request (by the authz
  * provider, the authn hook or the content handler, whichever runs first)
- * and routed then, once. */
+ * and routed then, once. Outside the API (a <Location> the pamps-user
+ * providers guard) there is no route: its paths are not the API's. */
 #include "pamps_http.h"
+#include "pamps_location.h"
 #include "pamps_request.h"
 
 static const pamps_route *route_table;
@@ -30,8 +32,11 @@ pamps_req *pamps_request(request_rec *r)
     req->r = r;
     req->sconf = ap_get_module_config(r->server->module_config, &pamps_module);
     req->dconf = ap_get_module_config(r->per_dir_config, &pamps_module);
-    req->route_result = pamps_route_find(route_table, route_count, r->method,
-                                         pamps_path_in_api(r, req->dconf), &req->match);
+    req->in_api = pamps_location_sets_handler(r);
+    req->route_result = req->in_api
+        ? pamps_route_find(route_table, route_count, r->method,
+                           pamps_path_in_api(r, req->dconf), &req->match)
+        : PAMPS_ROUTE_NOT_FOUND;
     ap_set_module_config(r->request_config, &pamps_module, req);
     return req;
 }
