@@ -13,6 +13,8 @@
 #include "pamps_db.h"
 #include "pamps_dispatch.h"
 #include "pamps_errors.h"
+#include "pamps_extras.h"
+#include "pamps_http.h"
 #include "pamps_location.h"
 #include "pamps_request.h"
 
@@ -56,6 +58,7 @@ static void register_hooks(apr_pool_t *p)
     const pamps_route *routes = pamps_api_routes(p, &nroutes);
 
     pamps_request_use_routes(routes, nroutes);
+    pamps_http_on_respond(pamps_extras_respond);
 
     ap_hook_optional_fn_retrieve(retrieve_optional_fns, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);

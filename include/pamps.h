@@ -75,6 +75,14 @@ typedef struct pamps_req {
     apr_table_t *query;           /* the query string's fields, once read */
     ap_dbd_t *db;                 /* acquired on first use */
     apr_dbd_transaction_t *txn;   /* open transaction, if any */
+
+    /* HTTP extras (src/httpd/pamps_extras.c) */
+    int capture;                  /* keep the response rather than send it */
+    int captured_status;          /* ... If-Match's look at the current one */
+    const char *captured_body;
+    int guard_txn;                /* txn is If-Match's: handlers' own nest in it,
+                                   * the response ends it */
+    const char *idem_id;          /* the Idempotency-Key row the response goes to */
 } pamps_req;
 
 #endif

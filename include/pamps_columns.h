@@ -96,6 +96,12 @@ PAMPS_COLUMNS_ENUM(PAMPS_COLS_CLI_USER, 0, PAMPS_CLI_USER_NCOLS)
 /* failed logins of a key within the window */
 #define PAMPS_COLS_FAILURES(F, C) F(FAILURES_COUNT, "COUNT(*)") C(FAILURES_OLDEST, "MIN(failed_at)")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_FAILURES, 0, PAMPS_FAILURES_NCOLS)
+
+/* an Idempotency-Key's stored request and response */
+#define PAMPS_COLS_IDEM(F, C) \
+    F(IDEM_REQUEST_HASH, "request_hash") C(IDEM_STATE, "state") C(IDEM_STATUS, "status") \
+    C(IDEM_BODY, "body") C(IDEM_LOCATION, "location")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_IDEM, 0, PAMPS_IDEM_NCOLS)
 /* clang-format on */
 
 #endif

@@ -19,8 +19,16 @@ int pamps_send_json(pamps_req *req, int status, json_t *doc);
 int pamps_send_error(pamps_req *req, int status, const char *detail);
 int pamps_send_422(pamps_req *req, json_t *errors);
 int pamps_send_no_content(pamps_req *req);
+/* a JSON text as it was first sent (a replayed or a kept response) */
+int pamps_send_stored(pamps_req *req, int status, const char *text);
 int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...);
 int pamps_send_401(request_rec *r, const char *detail, int token_sent);
+
+/* Every response passes the hook before it is written (the HTTP extras,
+ * set by the module's wiring): DONE when it is kept rather than sent; it
+ * may change the status and the text (malloc'd, or NULL for none). */
+typedef int (*pamps_respond_hook)(pamps_req *req, int *status, char **text);
+void pamps_http_on_respond(pamps_respond_hook hook);
 
 /* where the API answers, without a trailing slash ("" at the root) */
 const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf);

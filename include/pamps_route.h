@@ -12,6 +12,9 @@
 #define PAMPS_ROUTE_JSON_BODY 0x02 /* reads a JSON object body */
 #define PAMPS_ROUTE_FORM_BODY 0x04 /* ... or an x-www-form-urlencoded one */
 #define PAMPS_ROUTE_ADMIN     0x08 /* admin role checked after the body */
+#define PAMPS_ROUTE_IF_MATCH  0x10 /* If-Match compared with the GET of the path
+                                    * under .lock (412) */
+#define PAMPS_ROUTE_IDEMPOTENT 0x20 /* Idempotency-Key: the first response replayed */
 
 #define PAMPS_ROUTE_MAX_PARAMS 3
 #define PAMPS_ROUTE_MAX_PATH   2048
@@ -37,9 +40,13 @@ typedef struct pamps_route {
     unsigned flags;
     pamps_handler handler;
     const void *data;      /* handed to the handler: what one handler serves */
+    /* with PAMPS_ROUTE_IF_MATCH: the statement (pamps_sql.h) that locks the
+     * row, given the path's first parameter (or the caller's id) */
+    int lock;
 
     /* what the document says of the operation */
     const char *tag;
+    const char *operation_id;   /* camelCase, unique: generated clients' method names */
     const char *summary;
     const char *description;    /* a sentence more, or NULL */
     const char *query;          /* query parameters, space separated: "limit offset q" */

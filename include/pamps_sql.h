@@ -66,6 +66,7 @@
       " description = CASE WHEN %s = '1' THEN %s ELSE description END WHERE id = " P_ID) \
     X(K##_DELETE_MEMBERS, 1, "DELETE FROM " members " WHERE " key " = " P_ID) \
     X(K##_DELETE, 1, "DELETE FROM " table " WHERE id = " P_ID) \
+    X(K##_LOCK, 1, "UPDATE " table " SET name = name WHERE id = " P_ID) \
     X(K##_MEMBERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM " members " m" \
       " JOIN users u ON u.id = m.user_id WHERE m." key " = " P_ID PAMPS_USER_PAGE("m.user_id")) \
     X(K##_MEMBERS_COUNT, 1, "SELECT members_count FROM " table " WHERE id = " P_ID) \
@@ -233,6 +234,22 @@
     X(LIKERS_LIST, 3, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM likes l" \
       " JOIN users u ON u.id = l.user_id WHERE l.post_id = " P_ID PAMPS_USER_PAGE("l.user_id")) \
     X(LIKERS_COUNT, 1, "SELECT likes_count FROM posts WHERE id = " P_ID) \
+    /* If-Match: a write that changes nothing takes the row's lock (and \
+     * SQLite's write lock) before the representation is compared, so no \
+     * other write comes between the comparison and the change */ \
+    X(TASK_LOCK, 1, "UPDATE tasks SET title = title WHERE id = " P_ID) \
+    X(POST_LOCK, 1, "UPDATE posts SET text = text WHERE id = " P_ID) \
+    X(USER_LOCK, 1, "UPDATE users SET username = username WHERE id = " P_ID) \
+    X(USER_LOCK_NAME, 1, "UPDATE users SET username = username WHERE lower(username) = lower(%s)") \
+    X(IDEM_INSERT, 4, "INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at)" \
+      " VALUES (%s, %s, %s, 'running', " P_TS ") ON CONFLICT DO NOTHING RETURNING id") \
+    X(IDEM_GET, 2, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_IDEM) \
+      " FROM idempotency_keys WHERE scope = %s AND key = %s") \
+    X(IDEM_DONE, 4, "UPDATE idempotency_keys SET state = 'done', status = " P_ID ", body = %s," \
+      " location = %s WHERE id = " P_ID) \
+    X(IDEM_FORGET, 1, "DELETE FROM idempotency_keys WHERE id = " P_ID) \
+    X(IDEM_PURGE, 1, "DELETE FROM idempotency_keys WHERE id IN (SELECT id FROM idempotency_keys" \
+      " WHERE created_at < " P_TS " ORDER BY created_at LIMIT " PAMPS_PURGE_BATCH ")") \
     PAMPS_ORG_STATEMENTS(X, DEPT, "departments", "department_members", "department_id", \
                          "departments_count") \
     PAMPS_ORG_STATEMENTS(X, POS, "positions", "position_members", "position_id", \

@@ -26,3 +26,9 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing
+
+# the OpenAPI validator the tests run under node (tests/openapi/validate.js),
+# installed into build/npm, never committed
+if command -v npm >/dev/null && [ ! -d build/npm/node_modules/@apidevtools/swagger-parser ]; then
+    npm install --prefix build/npm --no-audit --no-fund @apidevtools/swagger-parser@12
+fi

@@ -287,7 +287,7 @@ static int logout(pamps_req *req)
 
 /* clang-format off */
 static const pamps_route routes[] = {
-    { "POST", "/auth/register", PUBLIC | JSON, register_account, NULL, .tag = "auth",
+    { "POST", "/auth/register", PUBLIC | JSON | IDEMPOTENT, register_account, NULL, .tag = "auth",
       .summary = "Create an account",
       .description = "Registrations are limited per client address (429, Retry-After).",
       .body = &register_body, .status = HTTP_CREATED, .response = "OwnUser",

@@ -116,10 +116,10 @@ static int me_password(pamps_req *req)
 static const pamps_route routes[] = {
     { "GET", "/users/me", 0, me_get, NULL, .tag = "users",
       .summary = "Your account, with counts", .status = HTTP_OK, .response = "OwnUser" },
-    { "PATCH", "/users/me", JSON, me_patch, NULL, .tag = "users",
+    { "PATCH", "/users/me", JSON | IF_MATCH, me_patch, NULL, .lock = PAMPS_SQL_USER_LOCK, .tag = "users",
       .summary = "Change your profile or email", .body = &profile_body,
       .status = HTTP_OK, .response = "OwnUser", .errors = { HTTP_CONFLICT } },
-    { "DELETE", "/users/me", 0, me_delete, NULL, .tag = "users",
+    { "DELETE", "/users/me", IF_MATCH, me_delete, NULL, .lock = PAMPS_SQL_USER_LOCK, .tag = "users",
       .summary = "Delete your account",
       .description = "Your tasks, likes, follows, memberships and posts go; others'"
                      " replies to your posts stay, as top-level posts.",

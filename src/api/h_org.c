@@ -219,7 +219,7 @@ static int org_unassign(pamps_req *req)
 
 /* clang-format off */
 /* departments and positions: one row set, told apart by the rows' data */
-#define ORG_ROUTES(path, kind, one, many) \
+#define ORG_ROUTES(path, kind, lock_stmt, one, many) \
     { "GET", path, 0, org_list, kind, .tag = "organization", .summary = "List " many, \
       .query = "limit offset", .status = HTTP_OK, .response = "OrgPage" }, \
     { "POST", path, JSON | ADMIN, org_create, kind, .tag = "organization", \
@@ -227,10 +227,10 @@ static int org_unassign(pamps_req *req)
       .status = HTTP_CREATED, .response = "Org", .errors = { HTTP_CONFLICT } }, \
     { "GET", path "/{id}", 0, org_get, kind, .tag = "organization", .summary = "A " one, \
       .status = HTTP_OK, .response = "Org" }, \
-    { "PATCH", path "/{id}", JSON | ADMIN, org_patch, kind, .tag = "organization", \
+    { "PATCH", path "/{id}", JSON | ADMIN | IF_MATCH, org_patch, kind, .lock = lock_stmt, .tag = "organization", \
       .summary = "Change a " one " (admin)", .body = &update_body, \
       .status = HTTP_OK, .response = "Org", .errors = { HTTP_CONFLICT } }, \
-    { "DELETE", path "/{id}", ADMIN, org_delete, kind, .tag = "organization", \
+    { "DELETE", path "/{id}", ADMIN | IF_MATCH, org_delete, kind, .lock = lock_stmt, .tag = "organization", \
       .summary = "Delete a " one " (admin)", .status = HTTP_NO_CONTENT }, \
     { "GET", path "/{id}/members", 0, org_members, kind, .tag = "organization", \
       .summary = "Members of a " one, .query = "limit offset", \
@@ -246,8 +246,8 @@ static int org_unassign(pamps_req *req)
       .status = HTTP_NO_CONTENT }
 
 static const pamps_route routes[] = {
-    ORG_ROUTES("/departments", &departments, "department", "departments"),
-    ORG_ROUTES("/positions", &positions, "position", "positions"),
+    ORG_ROUTES("/departments", &departments, PAMPS_SQL_DEPT_LOCK, "department", "departments"),
+    ORG_ROUTES("/positions", &positions, PAMPS_SQL_POS_LOCK, "position", "positions"),
 };
 /* clang-format on */
 

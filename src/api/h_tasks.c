@@ -167,18 +167,18 @@ static int tasks_delete(pamps_req *req)
 static const pamps_route routes[] = {
     { "GET", "/tasks", 0, tasks_list, NULL, .tag = "tasks", .summary = "Your tasks",
       .query = "limit offset done q sort", .status = HTTP_OK, .response = "TaskPage" },
-    { "POST", "/tasks", JSON, tasks_create, NULL, .tag = "tasks", .summary = "Create a task",
+    { "POST", "/tasks", JSON | IDEMPOTENT, tasks_create, NULL, .tag = "tasks", .summary = "Create a task",
       .body = &create_body, .status = HTTP_CREATED, .response = "Task" },
     { "GET", "/tasks/{id}", 0, tasks_get, NULL, .tag = "tasks", .summary = "A task of yours",
       .description = "Another user's task is not found.",
       .status = HTTP_OK, .response = "Task" },
-    { "PUT", "/tasks/{id}", JSON, tasks_put, NULL, .tag = "tasks", .summary = "Replace a task",
+    { "PUT", "/tasks/{id}", JSON | IF_MATCH, tasks_put, NULL, .lock = PAMPS_SQL_TASK_LOCK, .tag = "tasks", .summary = "Replace a task",
       .description = "A missing description becomes \"\".",
       .body = &replace_body, .status = HTTP_OK, .response = "Task" },
-    { "PATCH", "/tasks/{id}", JSON, tasks_patch, NULL, .tag = "tasks",
+    { "PATCH", "/tasks/{id}", JSON | IF_MATCH, tasks_patch, NULL, .lock = PAMPS_SQL_TASK_LOCK, .tag = "tasks",
       .summary = "Change some fields of a task", .body = &update_body,
       .status = HTTP_OK, .response = "Task" },
-    { "DELETE", "/tasks/{id}", 0, tasks_delete, NULL, .tag = "tasks",
+    { "DELETE", "/tasks/{id}", IF_MATCH, tasks_delete, NULL, .lock = PAMPS_SQL_TASK_LOCK, .tag = "tasks",
       .summary = "Delete a task", .status = HTTP_NO_CONTENT },
 };
 /* clang-format on */

@@ -14,6 +14,8 @@
 #define JSON      PAMPS_ROUTE_JSON_BODY
 #define FORM      PAMPS_ROUTE_FORM_BODY
 #define ADMIN     PAMPS_ROUTE_ADMIN
+#define IF_MATCH  PAMPS_ROUTE_IF_MATCH
+#define IDEMPOTENT PAMPS_ROUTE_IDEMPOTENT
 
 /* One resource's rows, as its file exports them. */
 typedef struct {

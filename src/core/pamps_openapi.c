@@ -151,6 +151,14 @@ static json_t *body_schema(const pamps_body *body)
                      "properties", props);
 }
 
+static json_t *header_param(const char *name, const char *description)
+{
+    return json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", name, "in", "header",
+                     "description", description, "schema", "type", "string");
+}
+
+static int is_tagged(const pamps_route *route);
+
 static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams)
 {
     json_t *params = json_array();
@@ -166,6 +174,23 @@ static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams
                                                 ? json_pack("{s:s, s:s, s:i}", "type", "integer",
                                                             "format", "int64", "minimum", 1)
                                                 : json_pack("{s:s}", "type", "string")));
+    }
+    if (is_tagged(route)) {
+        json_array_append_new(params, header_param("If-None-Match",
+                                                   "a tag of this resource: 304 while it holds"));
+    }
+    if (route->flags & PAMPS_ROUTE_IF_MATCH) {
+        json_array_append_new(params, header_param("If-Match",
+                                                   "the resource's ETag (or *): 412 once it"
+                                                   " changed"));
+    }
+    if (route->flags & PAMPS_ROUTE_IDEMPOTENT) {
+        json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s, s:i, s:i, s:s}}",
+                                                "name", "Idempotency-Key", "in", "header",
+                                                "description", "a retry with the same key and"
+                                                " body gets the first response again (24 h)",
+                                                "schema", "type", "string", "minLength", 1,
+                                                "maxLength", 255, "pattern", "^[ -~]+$"));
     }
     if (route->query) {
         copy = strdup(route->query);
@@ -207,6 +232,7 @@ static const char *error_words(int status)
     case 413: return "Body too large";
     case 415: return "Unsupported media type";
     case 422: return "Validation error";
+    case 412: return "Precondition Failed: If-Match names another version";
     case 429: return "Too many attempts";
     case 503: return "Database unavailable";
     }
@@ -224,8 +250,26 @@ static void add_error(json_t *responses, int status, const char *words)
                                                       ? "ValidationError" : "Error")));
 }
 
+/* A JSON 200 to GET carries an ETag (pamps_http.c). */
+static int is_tagged(const pamps_route *route)
+{
+    return strcmp(route->method, "GET") == 0 && route->status == 200
+           && (!route->response || !strchr(route->response, '/'));
+}
+
 static json_t *success(const pamps_route *route)
 {
+    if (is_tagged(route)) {
+        json_t *ok = json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "description", "Success",
+                               "headers", "ETag", "description",
+                               "Strong tag of this representation", "schema", "type", "string");
+
+        json_object_set_new(ok, "content", route->response ? json_body(route->response)
+                                                           : json_pack("{s:{s:{}}}",
+                                                                       "application/json",
+                                                                       "schema"));
+        return ok;
+    }
     if (!route->response) {
         return json_pack("{s:s}", "description",
                          route->status == 204 ? "No Content" : "Success");
@@ -255,12 +299,25 @@ static json_t *responses(const pamps_route *route)
         add_error(responses, 404, NULL);
     }
     if (route->flags & PAMPS_ROUTE_JSON_BODY) {
-        add_error(responses, 400, NULL);
         add_error(responses, 413, NULL);
         add_error(responses, 415, NULL);
     }
     if ((route->flags & PAMPS_ROUTE_JSON_BODY) || route->query) {
         add_error(responses, 422, NULL);
+    }
+    /* every operation: too many query parameters, the database away */
+    add_error(responses, 400, "Too many query parameters, or a body that is not a JSON object");
+    add_error(responses, 503, NULL);
+    if (route->flags & PAMPS_ROUTE_IF_MATCH) {
+        add_error(responses, 412, NULL);
+    }
+    if (route->flags & PAMPS_ROUTE_IDEMPOTENT) {
+        add_error(responses, 409, NULL);
+        add_error(responses, 422, NULL);
+    }
+    if (is_tagged(route)) {
+        json_object_set_new(responses, "304", json_pack("{s:s}", "description",
+                                                        "Not Modified (If-None-Match)"));
     }
     for (int i = 0; i < PAMPS_ROUTE_MAX_ERRORS && route->errors[i]; i++) {
         snprintf(key, sizeof(key), "%d", route->errors[i]);
@@ -271,10 +328,45 @@ static json_t *responses(const pamps_route *route)
     return responses;
 }
 
+/* The row's operationId, or one made of its method and path:
+ * "GET /tasks/{id}" -> "getTasksById", a name generated clients can use. */
+static json_t *operation_id(const pamps_route *route)
+{
+    char buf[160];
+    size_t n = 0;
+    int upper = 0;
+
+    if (route->operation_id) {
+        return json_string(route->operation_id);
+    }
+    for (const char *m = route->method; *m && n < 8; m++) {
+        buf[n++] = (char)(*m - 'A' + 'a');
+    }
+    for (const char *s = route->pattern; *s && n < sizeof(buf) - 4; s++) {
+        if (*s == '/' || *s == '}') {
+            upper = 1;
+        }
+        else if (*s == '{') {
+            buf[n++] = 'B';
+            buf[n++] = 'y';
+            upper = 1;
+        }
+        else if (*s == '_' || *s == '.' || *s == '-') {
+            upper = 1;
+        }
+        else {
+            buf[n++] = (char)(upper && *s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+            upper = 0;
+        }
+    }
+    buf[n] = '\0';
+    return json_string(buf);
+}
+
 static json_t *operation(const pamps_route *route, json_t *qparams)
 {
     json_t *op = json_pack("{s:[s], s:s, s:o}", "tags", route->tag, "summary", route->summary,
-                           "operationId", json_sprintf("%s %s", route->method, route->pattern));
+                           "operationId", operation_id(route));
 
     if (route->description) {
         json_object_set_new(op, "description", json_string(route->description));
@@ -288,14 +380,39 @@ static json_t *operation(const pamps_route *route, json_t *qparams)
     return op;
 }
 
+/* Every property of an object schema (and of those nested in it) is
+ * required: the views write each key always, null when there is no value. */
+static void require_all(json_t *schema)
+{
+    json_t *props = json_object_get(schema, "properties"), *required, *value;
+    const char *key;
+
+    if (json_object_get(schema, "items")) {
+        require_all(json_object_get(schema, "items"));
+    }
+    if (!props) {
+        return;
+    }
+    required = json_array();
+    json_object_foreach(props, key, value) {
+        json_array_append_new(required, json_string(key));
+        require_all(value);
+    }
+    json_object_set_new(schema, "required", required);
+}
+
 /* The views' schemas, with the role's values from its rule. */
 static json_t *view_schemas(void)
 {
     static const pamps_field_spec role = PAMPS_SPEC_ROLE(0);
-    json_t *schemas = json_loads(view_schema_text, 0, NULL);
+    json_t *schemas = json_loads(view_schema_text, 0, NULL), *schema;
+    const char *name;
 
     json_object_set_new(json_object_get(json_object_get(schemas, "OwnUser"), "properties"),
                         "role", field_schema(&role));
+    json_object_foreach(schemas, name, schema) {
+        require_all(schema);
+    }
     return schemas;
 }
 

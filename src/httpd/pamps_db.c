@@ -432,9 +432,13 @@ static apr_status_t rollback_leftover(void *data)
 
 pamps_db_status pamps_db_begin(pamps_req *req)
 {
-    ap_dbd_t *db = get_db(req);
+    ap_dbd_t *db;
     int rv;
 
+    if (req->guard_txn && req->txn) {
+        return PAMPS_DB_OK;     /* inside If-Match's: the response commits */
+    }
+    db = get_db(req);
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
     }
@@ -462,6 +466,9 @@ pamps_db_status pamps_db_commit(pamps_req *req)
     apr_dbd_transaction_t *txn = req->txn;
     int rv;
 
+    if (req->guard_txn) {
+        return PAMPS_DB_OK;     /* If-Match's transaction: the response commits it */
+    }
     /* callers commit only after every statement inside succeeded */
     req->txn = NULL;
     rv = apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);

@@ -7,6 +7,7 @@
 #include "http_request.h"
 
 #include "pamps_dispatch.h"
+#include "pamps_extras.h"
 #include "pamps_http.h"
 #include "pamps_request.h"
 
@@ -44,6 +45,9 @@ static int answer(pamps_req *req)
     }
     if ((flags & PAMPS_ROUTE_ADMIN) && !req->user->is_admin) {
         return pamps_send_error(req, HTTP_FORBIDDEN, "Admin privileges required");
+    }
+    if (pamps_extras_if_match(req) != OK || pamps_extras_idempotency(req) != OK) {
+        return DONE;
     }
     return req->match.route->handler(req);
 }

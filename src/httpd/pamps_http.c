@@ -10,30 +10,84 @@
 #include "util_script.h"
 
 #include "pamps_config.h"
+#include "pamps_etag.h"
 #include "pamps_form.h"
 #include "pamps_http.h"
 #include "pamps_json_text.h"
 #include "pamps_time.h"
 
-static int write_json(request_rec *r, int status, json_t *doc)
+/* After the headers of a 200 to GET are set: sets the ETag; 1 when
+ * If-None-Match names it (the response is then a bodiless 304). */
+static int not_modified(pamps_req *req, int status, const char *text, size_t len)
 {
-    char *text = json_dumps(doc, JSON_COMPACT);
+    request_rec *r = req->r;
+    const char *want;
+    char *tag;
+
+    if (status != HTTP_OK || r->method_number != M_GET || !req->match.route
+        || strcmp(req->match.route->method, "GET") != 0) {
+        return 0;
+    }
+    tag = apr_palloc(r->pool, PAMPS_ETAG_LEN);
+    pamps_etag_of(text, len, tag);
+    apr_table_setn(r->headers_out, "ETag", tag);
+    want = apr_table_get(r->headers_in, "If-None-Match");
+    if (want && pamps_etag_matches(want, tag, 1)) {
+        r->status = HTTP_NOT_MODIFIED;
+        return 1;
+    }
+    return 0;
+}
+
+static pamps_respond_hook respond_hook;
+
+void pamps_http_on_respond(pamps_respond_hook hook)
+{
+    respond_hook = hook;
+}
+
+/* Writes a JSON text (malloc'd; freed here) as the response, past the
+ * HTTP extras: kept for If-Match's look, stored for an Idempotency-Key,
+ * tagged and perhaps 304 for a GET. */
+static int write_text(request_rec *r, int status, char *text)
+{
+    pamps_req *req = ap_get_module_config(r->request_config, &pamps_module);
     apr_size_t len;
 
-    json_decref(doc);
     if (!text) {
         text = strdup("{\"detail\":\"Internal Server Error\"}");
         status = HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (req && respond_hook && respond_hook(req, &status, &text) == DONE) {
+        free(text);
+        return DONE;
+    }
     len = strlen(text);
     r->status = status;
     ap_set_content_type(r, "application/json");
+    if (req && not_modified(req, status, text, len)) {
+        free(text);
+        return DONE;
+    }
     ap_set_content_length(r, (apr_off_t)len);
     if (!r->header_only) {
         ap_rwrite(text, (int)len, r);
     }
     free(text);
     return DONE;
+}
+
+static int write_json(request_rec *r, int status, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+
+    json_decref(doc);
+    return write_text(r, status, text);
+}
+
+int pamps_send_stored(pamps_req *req, int status, const char *text)
+{
+    return write_text(req->r, status, strdup(text));
 }
 
 int pamps_send_json(pamps_req *req, int status, json_t *doc)
@@ -54,7 +108,17 @@ int pamps_send_422(pamps_req *req, json_t *errors)
 
 int pamps_send_no_content(pamps_req *req)
 {
-    req->r->status = HTTP_NO_CONTENT;
+    int status = HTTP_NO_CONTENT;
+    char *text = NULL;
+
+    if (respond_hook && respond_hook(req, &status, &text) == DONE) {
+        return DONE;
+    }
+    req->r->status = status;
+    if (text) {                 /* the commit failed: a 503 instead */
+        free(text);
+        return pamps_send_error(req, status, "Database unavailable");
+    }
     return DONE;
 }
 
