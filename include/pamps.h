@@ -46,6 +46,9 @@ typedef struct {
     const char *mount;            /* the <Location> path the API answers under */
     apr_off_t max_body;
     int page_default, page_max;
+    apr_array_header_t *cors_origins; /* const char *: exact origins, or one "*" */
+    const char *cors_headers;     /* Access-Control-Allow-Headers */
+    int cors_max_age;             /* Access-Control-Max-Age, seconds */
 } pamps_dir_conf;
 
 /* The caller, as verified by the authn hook and re-read from the database on

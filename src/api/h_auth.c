@@ -57,6 +57,14 @@ static const pamps_field_spec register_fields[] = {
 enum { REGISTER_PROFILE = 3, REGISTER_NFIELDS = REGISTER_PROFILE + PAMPS_SPECS_PROFILE_N };
 static const pamps_body register_body = PAMPS_BODY("Register", register_fields);
 
+/* A token pair must not be kept by any cache (RFC 6749 5.1). */
+static int send_tokens(pamps_req *req, json_t *pair)
+{
+    apr_table_setn(req->r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(req->r->headers_out, "Pragma", "no-cache");
+    return pamps_send_json(req, HTTP_OK, pair);
+}
+
 static int register_account(pamps_req *req)
 {
     pamps_field_value v[REGISTER_NFIELDS], *prof = v + REGISTER_PROFILE;
@@ -157,7 +165,7 @@ static int login(pamps_req *req)
     if (!pair) {
         return pamps_db_fail(req, st);
     }
-    return pamps_send_json(req, HTTP_OK, pair);
+    return send_tokens(req, pair);
 }
 
 static const pamps_field_spec refresh_fields[] = {
@@ -231,7 +239,7 @@ static int refresh(pamps_req *req)
         json_decref(pair);
         return pamps_db_fail(req, st);
     }
-    return pamps_send_json(req, HTTP_OK, pair);
+    return send_tokens(req, pair);
 }
 
 static int logout(pamps_req *req)

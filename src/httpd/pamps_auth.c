@@ -83,8 +83,9 @@ static int authenticate_bearer(request_rec *r)
     return OK;
 }
 
-/* Require pamps-token: public routes and unknown paths (answered 404/405 by
- * the handler) need no user; every other route does. */
+/* Require pamps-token: public routes and requests no route serves (answered
+ * 404/405, or OPTIONS and CORS preflights, by the handler) need no user;
+ * every other route does. */
 static authz_status check_route(request_rec *r, const char *require_args,
                                 const void *parsed)
 {

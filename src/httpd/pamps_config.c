@@ -1,6 +1,9 @@
 /* Directives, and the per-server and per-directory records they fill. Unset
  * values stay -1/NULL through merges; getters apply the defaults. */
+#include <string.h>
+
 #include "apr_file_io.h"
+#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include "pamps_config.h"
@@ -55,6 +58,7 @@ void *pamps_create_dir_conf(apr_pool_t *p, char *dir)
     conf->mount = dir;
     conf->max_body = UNSET;
     conf->page_default = conf->page_max = UNSET;
+    conf->cors_max_age = UNSET;
     return conf;
 }
 
@@ -66,6 +70,9 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(max_body);
     MERGE(page_default);
     MERGE(page_max);
+    MERGE_PTR(cors_origins);
+    MERGE_PTR(cors_headers);
+    MERGE(cors_max_age);
     return conf;
 }
 
@@ -83,6 +90,16 @@ GETTER(int, register_window, pamps_srv_conf, register_window, 3600)
 GETTER(apr_off_t, max_body, pamps_dir_conf, max_body, 1024 * 1024)
 GETTER(int, page_default, pamps_dir_conf, page_default, 20)
 GETTER(int, page_max, pamps_dir_conf, page_max, 100)
+/* long enough to spare a browser most preflights, short enough that a
+ * changed list reaches it soon (Chromium caps the cache at 2 h) */
+GETTER(int, cors_max_age, pamps_dir_conf, cors_max_age, 600)
+
+const char *pamps_conf_cors_headers(const pamps_dir_conf *c)
+{
+    /* what the API reads besides the CORS-safelisted headers */
+    return c->cors_headers ? c->cors_headers
+        : "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
+}
 
 jwt_alg_t pamps_conf_alg(const pamps_srv_conf *c)
 {
@@ -319,6 +336,62 @@ static const char *set_page_size(cmd_parms *cmd, void *dc, const char *def,
     return NULL;
 }
 
+/* An origin as a browser sends it: scheme://host[:port], nothing after. */
+static int is_origin(const char *s)
+{
+    const char *host = strstr(s, "://");
+
+    if (!host || host == s || !host[3]) {
+        return 0;
+    }
+    for (const char *c = s; *c; c++) {
+        if ((c >= host + 3 && *c == '/') || apr_isspace(*c) || *c == ',') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *set_cors_origin(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pamps_dir_conf *conf = dc;
+    int any = strcmp(arg, "*") == 0;
+
+    if (!any && !is_origin(arg)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an origin"
+                            " (scheme://host[:port], no path) nor *",
+                            cmd->directive->directive, arg);
+    }
+    if (!conf->cors_origins) {
+        conf->cors_origins = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    }
+    else if (any || strcmp(APR_ARRAY_IDX(conf->cors_origins, 0, const char *), "*") == 0) {
+        return apr_psprintf(cmd->pool, "%s: * stands alone", cmd->directive->directive);
+    }
+    APR_ARRAY_PUSH(conf->cors_origins, const char *) = arg;
+    return NULL;
+}
+
+static const char *set_cors_header(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pamps_dir_conf *conf = dc;
+
+    conf->cors_headers = conf->cors_headers
+        ? apr_pstrcat(cmd->pool, conf->cors_headers, ", ", arg, NULL) : arg;
+    return NULL;
+}
+
+static const char *set_cors_max_age(cmd_parms *cmd, void *dc, const char *arg)
+{
+    long long v = 0;
+    const char *err = parse_int(cmd, arg, 0, 86400, &v);
+
+    if (!err) {
+        ((pamps_dir_conf *)dc)->cors_max_age = (int)v;
+    }
+    return err;
+}
+
 static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
 {
     (void)cmd;
@@ -350,6 +423,12 @@ const command_rec pamps_directives[] = {
                   "largest request body accepted, in bytes"),
     AP_INIT_TAKE2("PampsPageSize", set_page_size, NULL, RSRC_CONF | ACCESS_CONF,
                   "default and maximum page size of lists"),
+    AP_INIT_ITERATE("PampsCORSOrigins", set_cors_origin, NULL, RSRC_CONF | ACCESS_CONF,
+                    "origins whose browser apps may call the API (exact), or *"),
+    AP_INIT_ITERATE("PampsCORSAllowHeaders", set_cors_header, NULL, RSRC_CONF | ACCESS_CONF,
+                    "request headers a cross-origin app may send"),
+    AP_INIT_TAKE1("PampsCORSMaxAge", set_cors_max_age, NULL, RSRC_CONF | ACCESS_CONF,
+                  "seconds a browser may cache a preflight's answer"),
     AP_INIT_TAKE1("PampsMount", set_mount, NULL, ACCESS_CONF,
                   "URL path the API answers under (default: the enclosing <Location>)"),
     { NULL }
