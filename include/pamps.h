@@ -49,6 +49,7 @@ typedef struct {
     apr_array_header_t *cors_origins; /* const char *: exact origins, or one "*" */
     const char *cors_headers;     /* Access-Control-Allow-Headers */
     int cors_max_age;             /* Access-Control-Max-Age, seconds */
+    const char *docs_dir;         /* Swagger UI's files (swagger-ui-dist) */
 } pamps_dir_conf;
 
 /* The caller, as verified by the authn hook and re-read from the database on

@@ -30,6 +30,7 @@ int pamps_conf_page_default(const pamps_dir_conf *c);
 int pamps_conf_page_max(const pamps_dir_conf *c);
 int pamps_conf_cors_max_age(const pamps_dir_conf *c);
 const char *pamps_conf_cors_headers(const pamps_dir_conf *c);
+const char *pamps_conf_docs_dir(const pamps_dir_conf *c);
 pamps_token_keys pamps_conf_token_keys(const pamps_srv_conf *c);
 
 #endif

@@ -73,6 +73,7 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(cors_origins);
     MERGE_PTR(cors_headers);
     MERGE(cors_max_age);
+    MERGE_PTR(docs_dir);
     return conf;
 }
 
@@ -93,6 +94,16 @@ GETTER(int, page_max, pamps_dir_conf, page_max, 100)
 /* long enough to spare a browser most preflights, short enough that a
  * changed list reaches it soon (Chromium caps the cache at 2 h) */
 GETTER(int, cors_max_age, pamps_dir_conf, cors_max_age, 600)
+
+/* where the package puts Swagger UI; the Makefile names make install's */
+#ifndef PAMPS_DOCS_DIR
+#define PAMPS_DOCS_DIR "/usr/share/pamps/swagger-ui"
+#endif
+
+const char *pamps_conf_docs_dir(const pamps_dir_conf *c)
+{
+    return c->docs_dir ? c->docs_dir : PAMPS_DOCS_DIR;
+}
 
 const char *pamps_conf_cors_headers(const pamps_dir_conf *c)
 {
@@ -392,6 +403,12 @@ static const char *set_cors_max_age(cmd_parms *cmd, void *dc, const char *arg)
     return err;
 }
 
+static const char *set_docs_dir(cmd_parms *cmd, void *dc, const char *arg)
+{
+    ((pamps_dir_conf *)dc)->docs_dir = ap_server_root_relative(cmd->pool, arg);
+    return NULL;
+}
+
 static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
 {
     (void)cmd;
@@ -429,6 +446,8 @@ const command_rec pamps_directives[] = {
                     "request headers a cross-origin app may send"),
     AP_INIT_TAKE1("PampsCORSMaxAge", set_cors_max_age, NULL, RSRC_CONF | ACCESS_CONF,
                   "seconds a browser may cache a preflight's answer"),
+    AP_INIT_TAKE1("PampsDocsDir", set_docs_dir, NULL, RSRC_CONF | ACCESS_CONF,
+                  "directory holding Swagger UI (npm swagger-ui-dist) for GET /docs"),
     AP_INIT_TAKE1("PampsMount", set_mount, NULL, ACCESS_CONF,
                   "URL path the API answers under (default: the enclosing <Location>)"),
     { NULL }
