@@ -9,16 +9,17 @@ import gzip
 import pytest
 import requests
 
-from pampsenv import TEST_DIRECTIVES, Client, HttpdServer, checked, extra_server
-from test_config import conf  # noqa: F401  (fixture)
+from pampsenv import TEST_DIRECTIVES, Client, extra_server
+# fixtures shared with the tests of the same statuses without CORS
+from test_config import conf  # noqa: F401
+from test_errors import LIMIT, nodb_server, small, small_server  # noqa: F401
+from test_httpd_errors import BODY_LIMIT, limited_server  # noqa: F401
 
 LISTED = "http://localhost:5173"
 OTHER = "http://evil.example"
 NEEDED_HEADERS = {"authorization", "content-type", "if-match", "if-none-match",
                   "idempotency-key"}
 EXPOSED = {"etag", "location", "retry-after", "idempotent-replayed"}
-LIMIT = 200          # PampsMaxBodySize of the small server
-BODY_LIMIT = 1000    # LimitRequestBody of the limited server
 
 
 def cors_headers(r):
@@ -49,36 +50,12 @@ def preflight(server, path, origin=LISTED, method="POST", headers="authorization
 
 
 @pytest.fixture(scope="module")
-def small_server():
-    yield from extra_server("PampsMaxBodySize %d\n" % LIMIT)
-
-
-@pytest.fixture
-def small(small_server):
-    yield from checked(small_server)
-
-
-@pytest.fixture(scope="module")
-def limited_server():
-    yield from extra_server("<Location /api/v1>\n    LimitRequestBody %d\n</Location>\n"
-                            % BODY_LIMIT)
-
-
-@pytest.fixture(scope="module")
 def any_origin_server():
     # a second mount point: the development one lists its own origins
     yield from extra_server("<Location /open>\n    SetHandler pamps\n    AuthType Bearer\n"
                             "    Require pamps-token\n    PampsCORSOrigins *\n"
                             "    PampsCORSAllowHeaders Authorization Content-Type X-Trace\n"
                             "    PampsCORSMaxAge 60\n</Location>\n")
-
-
-@pytest.fixture(scope="module")
-def nodb_server():
-    srv = HttpdServer(db_params="/nonexistent-pamps-dir/pamps.db").start()
-    yield srv
-    srv.stop()
-    srv.cleanup()
 
 
 # --- preflight --------------------------------------------------------------
