@@ -55,7 +55,8 @@ $(CORE_LIB): $(CORE_OBJ)
 	$(LIBTOOL) --mode=link $(CC) -o $@ $^
 
 $(MODULE): $(MODULE_SRC) $(HEADERS) $(CORE_LIB)
-	$(APXS) -c -I include -I src/api $(addprefix -Wc$(comma),$(WARN)) -o mod_pamps.so \
+	$(APXS) -c -I include -I src/api $(addprefix -Wc$(comma),$(WARN)) \
+	    -Wc,-DPAMPS_DOCS_DIR='\"$(DOCSDIR)\"' -o mod_pamps.so \
 	    $(MODULE_SRC) $(CORE_LIB) $(LIBS)
 
 comma := ,
@@ -203,6 +204,11 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 SQLDIR     ?= $(PREFIX)/share/pamps/sql
 CONFCOPY   ?= $(PREFIX)/share/pamps/conf
+# Swagger UI's files for GET /docs (the module's default PampsDocsDir)
+DOCSDIR    ?= $(PREFIX)/share/pamps/swagger-ui
+SWAGGER    := web/node_modules/swagger-ui-dist
+SWAGGER_FILES := swagger-ui.css swagger-ui-bundle.js favicon-32x32.png favicon-16x16.png \
+                 LICENSE NOTICE swagger-ui-bundle.js.LICENSE.txt
 MODDIR     ?= $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
 APACHE_DIR ?= /etc/apache2
 
@@ -225,6 +231,8 @@ install-extras: $(CLI)
 	install -m 644 doc/pamps.8 $(DESTDIR)$(MANDIR)/man8/pamps.8
 	install -m 644 sql/sqlite/*.sql $(DESTDIR)$(SQLDIR)/sqlite
 	install -m 644 sql/pgsql/*.sql $(DESTDIR)$(SQLDIR)/pgsql
+	install -d $(DESTDIR)$(DOCSDIR)
+	install -m 644 $(addprefix $(SWAGGER)/,$(SWAGGER_FILES)) $(DESTDIR)$(DOCSDIR)
 
 # What install put there; configuration files only if unedited. Refused
 # while the module is enabled: httpd would not start without its .so.
@@ -234,7 +242,7 @@ uninstall:
 	    exit 1; fi
 	rm -f $(DESTDIR)$(MODDIR)/mod_pamps.so $(DESTDIR)$(BINDIR)/pamps \
 	    $(DESTDIR)$(MANDIR)/man8/pamps.8
-	rm -rf $(DESTDIR)$(SQLDIR)
+	rm -rf $(DESTDIR)$(SQLDIR) $(DESTDIR)$(DOCSDIR)
 	sh scripts/install_conf.sh remove conf/pamps.load $(DESTDIR)$(APACHE_DIR)/mods-available \
 	    $(DESTDIR)$(CONFCOPY)
 	sh scripts/install_conf.sh remove conf/pamps.conf $(DESTDIR)$(APACHE_DIR)/mods-available \

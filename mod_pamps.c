@@ -10,6 +10,7 @@
 #include "pamps_api.h"
 #include "pamps_auth.h"
 #include "pamps_config.h"
+#include "pamps_cors.h"
 #include "pamps_db.h"
 #include "pamps_dispatch.h"
 #include "pamps_errors.h"
@@ -64,6 +65,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);
+    pamps_cors_register_hooks(p);
     ap_hook_map_to_storage(pamps_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     pamps_errors_register_hooks(p);
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);

@@ -50,6 +50,10 @@ typedef struct {
     int forward_identity;         /* PampsForwardIdentity */
     int forward_token;            /* PampsForwardToken */
     const char *identity_header[3]; /* PampsIdentityHeaders: user, id, role */
+    apr_array_header_t *cors_origins; /* const char *: exact origins, or one "*" */
+    const char *cors_headers;     /* Access-Control-Allow-Headers */
+    int cors_max_age;             /* Access-Control-Max-Age, seconds */
+    const char *docs_dir;         /* Swagger UI's files (swagger-ui-dist) */
 } pamps_dir_conf;
 
 /* The caller, as verified by the authn hook and re-read from the database on

@@ -32,6 +32,9 @@ int pamps_conf_forward_identity(const pamps_dir_conf *c);
 int pamps_conf_forward_token(const pamps_dir_conf *c);
 /* the user, user id and role header names, in that order */
 const char *const *pamps_conf_identity_headers(const pamps_dir_conf *c);
+int pamps_conf_cors_max_age(const pamps_dir_conf *c);
+const char *pamps_conf_cors_headers(const pamps_dir_conf *c);
+const char *pamps_conf_docs_dir(const pamps_dir_conf *c);
 pamps_token_keys pamps_conf_token_keys(const pamps_srv_conf *c);
 
 #endif

@@ -63,19 +63,22 @@ typedef struct pamps_route {
 typedef enum {
     PAMPS_ROUTE_FOUND,
     PAMPS_ROUTE_NOT_FOUND,
-    PAMPS_ROUTE_BAD_METHOD
+    PAMPS_ROUTE_BAD_METHOD,
+    PAMPS_ROUTE_OPTIONS        /* OPTIONS on a known path: allow lists its methods */
 } pamps_route_result;
 
 typedef struct {
     const pamps_route *route;
     int nparams;
     char params[PAMPS_ROUTE_MAX_PARAMS][256];
-    char allow[64];        /* "GET, PATCH, DELETE" on BAD_METHOD */
+    char allow[80];        /* "GET, HEAD, PATCH, DELETE, OPTIONS" on BAD_METHOD
+                            * and OPTIONS */
 } pamps_route_match_t;
 
 /* Matches method and path (relative to the mount point, trailing slash
- * ignored) against the table. HEAD matches GET routes. Literal segments beat
- * parameters ("/users/me" before "/users/{username}"). */
+ * ignored) against the table. HEAD matches GET routes; OPTIONS matches no
+ * route but lists the path's methods. Literal segments beat parameters
+ * ("/users/me" before "/users/{username}"). */
 pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
                                     const char *method, const char *path,
                                     pamps_route_match_t *m);

@@ -15,6 +15,14 @@ if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
 else
     tar -cf - --exclude=./build --exclude=./.git . | tar -xf - -C "$out/src"
 fi
+# Swagger UI as make deps installed it (npm, not committed): the package
+# ships its files; the build itself stays offline
+if [ ! -f web/node_modules/swagger-ui-dist/swagger-ui-bundle.js ]; then
+    echo "build_deb: web/node_modules/swagger-ui-dist is missing: run make deps" >&2
+    exit 1
+fi
+mkdir -p "$out/src/web/node_modules"
+cp -r web/node_modules/swagger-ui-dist "$out/src/web/node_modules/"
 cd "$out/src"
 # noddebs: no separate debug-symbol package; nocheck: make test is its own step
 DEB_BUILD_OPTIONS="noddebs nocheck parallel=2" dpkg-buildpackage -b -us -uc -j2 \

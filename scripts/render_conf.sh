@@ -30,6 +30,7 @@ fi
 esc() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
 sed -e "s|@DATA_DIR@|$(esc "$data")|g" \
     -e "s|@PORT@|$port|g" \
+    -e "s|@TOP@|$(esc "$top")|g" \
     -e "s|@MODULE@|$(esc "$module")|g" \
     -e "s|@DB_DRIVER@|$driver|g" \
     -e "s|@DB_PARAMS@|$(esc "$params")|g" \

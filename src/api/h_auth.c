@@ -64,11 +64,14 @@ static void token_cookie(pamps_req *req, const char *value, apr_int64_t max_age)
     }
 }
 
-/* Sends a new pair, and its access token as the cookie when asked. */
+/* Sends a new pair, and its access token as the cookie when asked. No
+ * cache may keep a token pair (RFC 6749 5.1). */
 static int send_pair(pamps_req *req, json_t *pair)
 {
     const char *ask = apr_table_get(pamps_query_args(req), "cookie");
 
+    apr_table_setn(req->r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(req->r->headers_out, "Pragma", "no-cache");
     if (ask && (strcmp(ask, "1") == 0 || strcmp(ask, "true") == 0)) {
         token_cookie(req, json_string_value(json_object_get(pair, "access_token")),
                      pamps_conf_access_ttl(req->sconf));

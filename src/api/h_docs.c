@@ -1,9 +1,13 @@
-/* GET /openapi.json and GET /docs: the API described, and rendered by a
- * self-contained page (no CDN: it works offline and under a strict CSP). */
+/* GET /openapi.json and GET /docs: the API described, and rendered by
+ * Swagger UI (npm's swagger-ui-dist, installed by make deps or the package,
+ * never committed), served from the API's own origin: no CDN, and no inline
+ * script or style, so it works offline and under a strict CSP. */
 #include <string.h>
 
 #include "apr_strings.h"
+#include "apr_file_io.h"
 #include "http_protocol.h"
+#include "http_request.h"
 
 #include "pamps_api.h"
 #include "pamps_openapi.h"
@@ -21,91 +25,134 @@ static int openapi(pamps_req *req)
                                                   pamps_conf_page_max(req->dconf)));
 }
 
-static const char docs_page[] =
-"<!DOCTYPE html>\n"
-"<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-"<title>mod_pamps API</title>\n"
-"<style>\n"
-"body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d232b;background:#f6f7f9}\n"
-"header{background:#1d3557;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}\n"
-"main{max-width:980px;margin:0 auto;padding:16px 28px}h2{text-transform:capitalize;"
-"border-bottom:1px solid #d6dae0;padding-bottom:4px}\n"
-"details{background:#fff;border:1px solid #d6dae0;border-radius:6px;margin:8px 0}\n"
-"summary{cursor:pointer;padding:8px 12px;display:flex;gap:12px;align-items:center}\n"
-".m{font:bold 12px monospace;color:#fff;border-radius:4px;padding:3px 0;width:64px;"
-"text-align:center}.GET{background:#2a7ab0}.POST{background:#2f9e44}.PUT{background:#c77d0a}"
-".PATCH{background:#8250df}.DELETE{background:#c92a2a}\n"
-"code{font-family:monospace}.path{font-weight:600}.lock{margin-left:auto;color:#6b7480}\n"
-".body{padding:4px 16px 12px}table{border-collapse:collapse;width:100%}"
-"td,th{text-align:left;border-top:1px solid #eceef1;padding:4px 6px;vertical-align:top}\n"
-"pre{background:#f1f3f5;padding:8px;border-radius:4px;overflow:auto;font-size:13px}\n"
-"</style></head><body>\n"
-"<header><h1>mod_pamps API</h1><div id=\"info\">loading openapi.json&hellip;</div></header>\n"
-"<main id=\"ops\"></main>\n"
-"<script>\n"
-"'use strict';\n"
-"const el = (tag, attrs, ...kids) => { const e = document.createElement(tag);\n"
-"  Object.assign(e, attrs || {}); kids.forEach(k => e.append(k)); return e; };\n"
-"function schemaText(s, spec, depth) {\n"
-"  if (!s) return '';\n"
-"  if (s.$ref) { const name = s.$ref.split('/').pop();\n"
-"    return depth > 1 ? name : name + ' ' + schemaText(spec.components.schemas[name], spec, depth + 1); }\n"
-"  if (s.type === 'object' && s.properties) {\n"
-"    const req = s.required || [];\n"
-"    return '{\\n' + Object.entries(s.properties).map(([k, v]) => '  ' + k +\n"
-"      (req.includes(k) ? '' : '?') + ': ' + schemaText(v, spec, depth + 1).replace(/\\n/g, '\\n  '))\n"
-"      .join(',\\n') + '\\n}'; }\n"
-"  if (s.type === 'array') return '[' + schemaText(s.items, spec, depth) + ']';\n"
-"  const t = [].concat(s.type || 'any').join('|');\n"
-"  const extra = ['minLength','maxLength','minimum','maximum','pattern','format','enum','default']\n"
-"    .filter(k => k in s).map(k => k + '=' + JSON.stringify(s[k]));\n"
-"  return t + (extra.length ? ' (' + extra.join(', ') + ')' : ''); }\n"
-"function render(spec) {\n"
-"  document.getElementById('info').textContent = spec.info.description + ' Version ' +\n"
-"    spec.info.version + ', served at ' + spec.servers[0].url + '.';\n"
-"  const groups = {};\n"
-"  for (const [path, item] of Object.entries(spec.paths))\n"
-"    for (const [method, op] of Object.entries(item))\n"
-"      (groups[op.tags[0]] = groups[op.tags[0]] || []).push([method.toUpperCase(), path, op]);\n"
-"  const main = document.getElementById('ops');\n"
-"  for (const [tag, list] of Object.entries(groups)) {\n"
-"    main.append(el('h2', {textContent: tag}));\n"
-"    for (const [method, path, op] of list) {\n"
-"      const body = el('div', {className: 'body'});\n"
-"      if (op.parameters) {\n"
-"        const t = el('table', {}, el('tr', {}, el('th', {textContent: 'parameter'}),\n"
-"          el('th', {textContent: 'in'}), el('th', {textContent: 'schema'})));\n"
-"        op.parameters.forEach(p => t.append(el('tr', {}, el('td', {textContent: p.name}),\n"
-"          el('td', {textContent: p.in}), el('td', {textContent: schemaText(p.schema, spec, 2)}))));\n"
-"        body.append(t); }\n"
-"      if (op.requestBody) { const c = op.requestBody.content;\n"
-"        body.append(el('p', {textContent: 'Body (' + Object.keys(c).join(' or ') + '):'}),\n"
-"          el('pre', {textContent: schemaText(Object.values(c)[0].schema, spec, 0)})); }\n"
-"      for (const [code, r] of Object.entries(op.responses)) {\n"
-"        const c = r.content && r.content['application/json'];\n"
-"        body.append(el('p', {textContent: code + ' ' + r.description}));\n"
-"        if (c && code < 300) body.append(el('pre', {textContent: schemaText(c.schema, spec, 0)})); }\n"
-"      main.append(el('details', {}, el('summary', {},\n"
-"        el('span', {className: 'm ' + method, textContent: method}),\n"
-"        el('code', {className: 'path', textContent: path}),\n"
-"        el('span', {textContent: op.summary}),\n"
-"        el('span', {className: 'lock', textContent: op.security ? 'bearer token' : 'public'})), body));\n"
-"    } } }\n"
-"fetch(location.pathname.replace(/\\/docs\\/?$/, '/openapi.json')).then(r => r.json()).then(render).catch(e =>\n"
-"  document.getElementById('info').textContent = 'Could not load openapi.json: ' + e);\n"
-"</script></body></html>\n";
+/* The page loads everything from the API's own origin, so it works offline
+ * and under the policy it sends: no inline script or style. */
+#define DOCS_CSP "default-src 'self'; img-src 'self' data:; base-uri 'none'; " \
+                 "frame-ancestors 'none'; form-action 'self'"
 
 static int docs(pamps_req *req)
 {
     request_rec *r = req->r;
+    const char *base = ap_escape_html(r->pool, pamps_mount(r, req->dconf));
+    const char *page = apr_psprintf(r->pool,
+        "<!DOCTYPE html>\n"
+        "<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>mod_pamps API</title>\n"
+        "<link rel=\"stylesheet\" href=\"%s/docs/swagger-ui.css\">\n"
+        "<link rel=\"icon\" type=\"image/png\" href=\"%s/docs/favicon-32x32.png\">\n"
+        "</head><body>\n"
+        "<div id=\"swagger-ui\"></div>\n"
+        "<script src=\"%s/docs/swagger-ui-bundle.js\"></script>\n"
+        "<script src=\"%s/docs/pamps-docs.js\"></script>\n"
+        "</body></html>\n", base, base, base, base);
+    apr_size_t len = strlen(page);
 
+    apr_table_setn(r->headers_out, "Content-Security-Policy", DOCS_CSP);
     ap_set_content_type(r, "text/html; charset=utf-8");
-    ap_set_content_length(r, sizeof(docs_page) - 1);
+    ap_set_content_length(r, (apr_off_t)len);
     if (!r->header_only) {
-        ap_rwrite(docs_page, sizeof(docs_page) - 1, r);
+        ap_rwrite(page, (int)len, r);
     }
     return DONE;
+}
+
+/* Swagger UI's set-up: the document of this mount point, "Try it out" on,
+ * Authorize with the login form (the document's OAuth2 password flow). */
+static const char init_script[] =
+"'use strict';\n"
+"(function () {\n"
+"  var base = location.pathname.replace(/\\/docs\\/?$/, '');\n"
+"  if (typeof SwaggerUIBundle !== 'function') {\n"
+"    document.getElementById('swagger-ui').textContent = 'Swagger UI did not load from ' +\n"
+"      base + '/docs/swagger-ui-bundle.js: install it (make deps, or the package), or point' +\n"
+"      ' PampsDocsDir at npm\\'s swagger-ui-dist. The API is described in ' +\n"
+"      base + '/openapi.json.';\n"
+"    return;\n"
+"  }\n"
+"  window.ui = SwaggerUIBundle({\n"
+"    url: base + '/openapi.json',\n"
+"    dom_id: '#swagger-ui',\n"
+"    deepLinking: true,\n"
+"    tryItOutEnabled: true,\n"
+"    displayRequestDuration: true,\n"
+"    filter: true,\n"
+"    presets: [SwaggerUIBundle.presets.apis],\n"
+"    plugins: [SwaggerUIBundle.plugins.DownloadUrl],\n"
+"    layout: 'BaseLayout'\n"
+"  });\n"
+"}());\n";
+
+/* The files of swagger-ui-dist the page loads; nothing else is served
+ * from PampsDocsDir. */
+static const struct {
+    const char *name, *type;
+} docs_files[] = {
+    { "swagger-ui.css", "text/css; charset=utf-8" },
+    { "swagger-ui-bundle.js", "text/javascript; charset=utf-8" },
+    { "favicon-32x32.png", "image/png" },
+    { "favicon-16x16.png", "image/png" },
+};
+
+static int send_init_script(request_rec *r)
+{
+    ap_set_content_type(r, "text/javascript; charset=utf-8");
+    ap_set_content_length(r, sizeof(init_script) - 1);
+    if (!r->header_only) {
+        ap_rwrite(init_script, sizeof(init_script) - 1, r);
+    }
+    return DONE;
+}
+
+/* One file of PampsDocsDir, with Last-Modified (and 304 on a match). */
+static int send_docs_file(pamps_req *req, const char *name, const char *type)
+{
+    request_rec *r = req->r;
+    const char *path = apr_pstrcat(r->pool, pamps_conf_docs_dir(req->dconf), "/", name, NULL);
+    apr_file_t *f;
+    apr_finfo_t info;
+    apr_size_t sent;
+    apr_status_t rv;
+    int rc;
+
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, r->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&info, APR_FINFO_SIZE | APR_FINFO_MTIME, f);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r, PAMPS_LOGNO(801)
+                      "cannot read %s: install Swagger UI (make deps, or the package)"
+                      " or set PampsDocsDir", path);
+        return pamps_send_error(req, HTTP_NOT_FOUND, "Not Found");
+    }
+    ap_update_mtime(r, info.mtime);
+    ap_set_last_modified(r);
+    apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=3600");
+    if ((rc = ap_meets_conditions(r)) != OK) {
+        r->status = rc;
+        return DONE;
+    }
+    ap_set_content_type(r, type);
+    ap_set_content_length(r, info.size);
+    if (!r->header_only) {
+        ap_send_fd(f, r, 0, (apr_size_t)info.size, &sent);
+    }
+    return DONE;
+}
+
+static int docs_file(pamps_req *req)
+{
+    const char *name = req->match.params[0];
+
+    if (strcmp(name, "pamps-docs.js") == 0) {
+        return send_init_script(req->r);
+    }
+    for (size_t i = 0; i < sizeof(docs_files) / sizeof(docs_files[0]); i++) {
+        if (strcmp(name, docs_files[i].name) == 0) {
+            return send_docs_file(req, name, docs_files[i].type);
+        }
+    }
+    return pamps_send_error(req, HTTP_NOT_FOUND, "Not Found");
 }
 
 /* clang-format off */
@@ -113,7 +160,12 @@ static const pamps_route routes[] = {
     { "GET", "/openapi.json", PUBLIC, openapi, NULL, .tag = "docs",
       .summary = "This document", .status = HTTP_OK },
     { "GET", "/docs", PUBLIC, docs, NULL, .tag = "docs",
-      .summary = "This document as a page", .status = HTTP_OK, .response = "text/html" },
+      .summary = "This document as a page (Swagger UI)",
+      .description = "Authorize with the login form, try any call, read the schemas.",
+      .status = HTTP_OK, .response = "text/html" },
+    { "GET", "/docs/{file}", PUBLIC, docs_file, NULL, .tag = "docs",
+      .summary = "A file the docs page loads (Swagger UI's, from PampsDocsDir)",
+      .status = HTTP_OK, .response = "text/javascript" },
 };
 /* clang-format on */
 

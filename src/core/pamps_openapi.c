@@ -375,7 +375,9 @@ static json_t *operation(const pamps_route *route, json_t *qparams)
     add_request_body(op, route);
     json_object_set_new(op, "responses", responses(route));
     if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
-        json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearerAuth"));
+        /* either scheme: the docs page authorizes through the login form */
+        json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearerAuth",
+                                                      "OAuth2PasswordBearer"));
     }
     return op;
 }
@@ -442,7 +444,8 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
         }
     }
     json_decref(qparams);
-    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s, s:s}}}}",
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s, s:s},"
+                     " s:{s:s, s:{s:{s:s+, s:{}}}}}}}",
                      "openapi", "3.1.0",
                      "info", "title", "mod_pamps API", "version", version,
                      "description", "Accounts, microblog, tasks and organization, served by Apache httpd.",
@@ -450,5 +453,7 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
                      "paths", paths,
                      "components", "schemas", schemas,
                      "securitySchemes", "bearerAuth", "type", "http", "scheme", "bearer",
-                     "bearerFormat", "JWT");
+                     "bearerFormat", "JWT",
+                     "OAuth2PasswordBearer", "type", "oauth2", "flows", "password",
+                     "tokenUrl", server_url, "/auth/login", "scopes");
 }

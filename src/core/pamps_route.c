@@ -78,6 +78,15 @@ static unsigned match_pattern(const char *pattern, char *seg[], int nseg,
     return score;
 }
 
+/* "GET, HEAD" + ", POST" */
+static void add_allowed(char *allow, size_t size, const char *method)
+{
+    if (allow[0]) {
+        strncat(allow, ", ", size - strlen(allow) - 1);
+    }
+    strncat(allow, method, size - strlen(allow) - 1);
+}
+
 pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
                                     const char *method, const char *path,
                                     pamps_route_match_t *m)
@@ -114,7 +123,8 @@ pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
         return PAMPS_ROUTE_NOT_FOUND;
     }
 
-    /* second pass: the method among the routes of that pattern */
+    /* second pass: the method among the routes of that pattern; the
+     * methods of the path are listed for 405 and OPTIONS */
     for (size_t i = 0; i < n; i++) {
         if (strcmp(table[i].pattern, best_pattern) != 0) {
             continue;
@@ -124,10 +134,11 @@ pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
             m->route = &table[i];
             return PAMPS_ROUTE_FOUND;
         }
-        if (m->allow[0]) {
-            strncat(m->allow, ", ", sizeof(m->allow) - strlen(m->allow) - 1);
+        add_allowed(m->allow, sizeof(m->allow), table[i].method);
+        if (strcmp(table[i].method, "GET") == 0) {
+            add_allowed(m->allow, sizeof(m->allow), "HEAD");
         }
-        strncat(m->allow, table[i].method, sizeof(m->allow) - strlen(m->allow) - 1);
     }
-    return PAMPS_ROUTE_BAD_METHOD;
+    add_allowed(m->allow, sizeof(m->allow), "OPTIONS");
+    return strcmp(method, "OPTIONS") == 0 ? PAMPS_ROUTE_OPTIONS : PAMPS_ROUTE_BAD_METHOD;
 }

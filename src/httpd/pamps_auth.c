@@ -140,9 +140,10 @@ static authz_status our_user(request_rec *r, const pamps_user **user)
     return *user ? AUTHZ_GRANTED : AUTHZ_DENIED;
 }
 
-/* Require pamps-token: public routes and unknown paths (answered 404/405 by
- * the handler) need no user; every other route does. Outside the API there
- * are no routes: it asks for a user there, as pamps-user does. */
+/* Require pamps-token: public routes and requests no route serves (answered
+ * 404/405, or OPTIONS and CORS preflights, by the handler) need no user;
+ * every other route does. Outside the API there are no routes: it asks for
+ * a user there, as pamps-user does. */
 static authz_status check_route(request_rec *r, const char *require_args,
                                 const void *parsed)
 {

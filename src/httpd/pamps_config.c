@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apr_file_io.h"
+#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include "pamps_config.h"
@@ -59,6 +60,7 @@ void *pamps_create_dir_conf(apr_pool_t *p, char *dir)
     conf->max_body = UNSET;
     conf->page_default = conf->page_max = UNSET;
     conf->forward_identity = conf->forward_token = UNSET;
+    conf->cors_max_age = UNSET;
     return conf;
 }
 
@@ -75,6 +77,10 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     for (int i = 0; i < 3; i++) {
         MERGE_PTR(identity_header[i]);
     }
+    MERGE_PTR(cors_origins);
+    MERGE_PTR(cors_headers);
+    MERGE(cors_max_age);
+    MERGE_PTR(docs_dir);
     return conf;
 }
 
@@ -102,6 +108,27 @@ const char *const *pamps_conf_identity_headers(const pamps_dir_conf *c)
 
     /* PampsIdentityHeaders sets the three at once */
     return c->identity_header[0] ? c->identity_header : defaults;
+}
+
+/* long enough to spare a browser most preflights, short enough that a
+ * changed list reaches it soon (Chromium caps the cache at 2 h) */
+GETTER(int, cors_max_age, pamps_dir_conf, cors_max_age, 600)
+
+/* where the package puts Swagger UI; the Makefile names make install's */
+#ifndef PAMPS_DOCS_DIR
+#define PAMPS_DOCS_DIR "/usr/share/pamps/swagger-ui"
+#endif
+
+const char *pamps_conf_docs_dir(const pamps_dir_conf *c)
+{
+    return c->docs_dir ? c->docs_dir : PAMPS_DOCS_DIR;
+}
+
+const char *pamps_conf_cors_headers(const pamps_dir_conf *c)
+{
+    /* what the API reads besides the CORS-safelisted headers */
+    return c->cors_headers ? c->cors_headers
+        : "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
 }
 
 jwt_alg_t pamps_conf_alg(const pamps_srv_conf *c)
@@ -379,6 +406,68 @@ static const char *set_identity_headers(cmd_parms *cmd, void *dc, const char *us
     return NULL;
 }
 
+/* An origin as a browser sends it: scheme://host[:port], nothing after. */
+static int is_origin(const char *s)
+{
+    const char *host = strstr(s, "://");
+
+    if (!host || host == s || !host[3]) {
+        return 0;
+    }
+    for (const char *c = s; *c; c++) {
+        if ((c >= host + 3 && *c == '/') || apr_isspace(*c) || *c == ',') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *set_cors_origin(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pamps_dir_conf *conf = dc;
+    int any = strcmp(arg, "*") == 0;
+
+    if (!any && !is_origin(arg)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an origin"
+                            " (scheme://host[:port], no path) nor *",
+                            cmd->directive->directive, arg);
+    }
+    if (!conf->cors_origins) {
+        conf->cors_origins = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    }
+    else if (any || strcmp(APR_ARRAY_IDX(conf->cors_origins, 0, const char *), "*") == 0) {
+        return apr_psprintf(cmd->pool, "%s: * stands alone", cmd->directive->directive);
+    }
+    APR_ARRAY_PUSH(conf->cors_origins, const char *) = arg;
+    return NULL;
+}
+
+static const char *set_cors_header(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pamps_dir_conf *conf = dc;
+
+    conf->cors_headers = conf->cors_headers
+        ? apr_pstrcat(cmd->pool, conf->cors_headers, ", ", arg, NULL) : arg;
+    return NULL;
+}
+
+static const char *set_cors_max_age(cmd_parms *cmd, void *dc, const char *arg)
+{
+    long long v = 0;
+    const char *err = parse_int(cmd, arg, 0, 86400, &v);
+
+    if (!err) {
+        ((pamps_dir_conf *)dc)->cors_max_age = (int)v;
+    }
+    return err;
+}
+
+static const char *set_docs_dir(cmd_parms *cmd, void *dc, const char *arg)
+{
+    ((pamps_dir_conf *)dc)->docs_dir = ap_server_root_relative(cmd->pool, arg);
+    return NULL;
+}
+
 static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
 {
     (void)cmd;
@@ -410,6 +499,14 @@ const command_rec pamps_directives[] = {
                   "largest request body accepted, in bytes"),
     AP_INIT_TAKE2("PampsPageSize", set_page_size, NULL, RSRC_CONF | ACCESS_CONF,
                   "default and maximum page size of lists"),
+    AP_INIT_ITERATE("PampsCORSOrigins", set_cors_origin, NULL, RSRC_CONF | ACCESS_CONF,
+                    "origins whose browser apps may call the API (exact), or *"),
+    AP_INIT_ITERATE("PampsCORSAllowHeaders", set_cors_header, NULL, RSRC_CONF | ACCESS_CONF,
+                    "request headers a cross-origin app may send"),
+    AP_INIT_TAKE1("PampsCORSMaxAge", set_cors_max_age, NULL, RSRC_CONF | ACCESS_CONF,
+                  "seconds a browser may cache a preflight's answer"),
+    AP_INIT_TAKE1("PampsDocsDir", set_docs_dir, NULL, RSRC_CONF | ACCESS_CONF,
+                  "directory holding Swagger UI (npm swagger-ui-dist) for GET /docs"),
     AP_INIT_TAKE1("PampsMount", set_mount, NULL, ACCESS_CONF,
                   "URL path the API answers under (default: the enclosing <Location>)"),
     AP_INIT_TAKE1("PampsTokenCookie", set_token_cookie, NULL, RSRC_CONF,

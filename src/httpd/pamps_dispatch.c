@@ -6,6 +6,7 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "pamps_cors.h"
 #include "pamps_dispatch.h"
 #include "pamps_extras.h"
 #include "pamps_http.h"
@@ -23,6 +24,9 @@ static int answer(pamps_req *req)
     if (req->route_result == PAMPS_ROUTE_BAD_METHOD) {
         apr_table_setn(r->headers_out, "Allow", apr_pstrdup(r->pool, req->match.allow));
         return pamps_send_error(req, HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed");
+    }
+    if (req->route_result == PAMPS_ROUTE_OPTIONS) {
+        return pamps_cors_options(req);
     }
     flags = req->match.route->flags;
     if (!(flags & PAMPS_ROUTE_PUBLIC) && !req->user) {

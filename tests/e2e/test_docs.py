@@ -1,4 +1,5 @@
-"""GET /openapi.json describes every route; GET /docs renders it locally."""
+"""GET /openapi.json describes every route; GET /docs renders it with Swagger
+UI served from the API's own origin (the browser test: test_browser.py)."""
 import re
 
 import pytest
@@ -38,7 +39,14 @@ def test_public_and_protected_routes(spec):
         assert "security" not in paths[path][method], path
     for method, path in [("get", "/tasks"), ("post", "/posts"), ("get", "/users/me"),
                          ("post", "/departments"), ("post", "/auth/logout")]:
-        assert paths[path][method]["security"] == [{"bearerAuth": []}], path
+        assert paths[path][method]["security"] == [{"bearerAuth": []},
+                                                   {"OAuth2PasswordBearer": []}], path
+
+
+def test_oauth2_password_flow_for_the_docs_page(spec):
+    scheme = spec["components"]["securitySchemes"]["OAuth2PasswordBearer"]
+    assert scheme == {"type": "oauth2",
+                      "flows": {"password": {"tokenUrl": "/api/v1/auth/login", "scopes": {}}}}
 
 
 def test_schemas_are_referenced_and_defined(spec):
@@ -52,10 +60,39 @@ def test_schemas_are_referenced_and_defined(spec):
 
 
 @pytest.mark.parametrize("path", ["/docs", "/docs/"])
-def test_docs_page_is_self_contained_html(server, path):
+def test_docs_page_loads_swagger_ui_from_its_own_origin(server, path):
     r = Client(server).get(path)
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
-    assert "<script>" in r.text and "openapi.json" in r.text
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'self';")
+    # no inline script or style: a strict CSP works
+    assert "<script>" not in r.text and "<style" not in r.text and " style=" not in r.text
+    for f in ("swagger-ui.css", "swagger-ui-bundle.js", "pamps-docs.js"):
+        assert '"/api/v1/docs/%s"' % f in r.text
     # served locally: no external scripts or styles
     assert not re.search(r"(src|href)=\"https?://", r.text)
+
+
+@pytest.mark.parametrize("name, ctype", [("swagger-ui.css", "text/css"),
+                                         ("swagger-ui-bundle.js", "text/javascript"),
+                                         ("pamps-docs.js", "text/javascript"),
+                                         ("favicon-32x32.png", "image/png")])
+def test_docs_files_are_served(server, name, ctype):
+    r = Client(server).get("/docs/" + name)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith(ctype)
+    assert int(r.headers["Content-Length"]) == len(r.content) > 0
+    if name == "pamps-docs.js":
+        assert "openapi.json" in r.text and "SwaggerUIBundle" in r.text
+    else:
+        again = Client(server).get("/docs/" + name,
+                                   headers={"If-Modified-Since": r.headers["Last-Modified"]})
+        assert again.status_code == 304
+
+
+@pytest.mark.parametrize("name", ["index.html", "package.json", "..%2f..%2fpackage.json",
+                                  "swagger-ui-bundle.js.map", "%2e%2e"])
+def test_only_the_page_files_are_served(server, name):
+    r = Client(server).get("/docs/" + name)
+    assert r.status_code == 404
+    assert r.json() == {"detail": "Not Found"}

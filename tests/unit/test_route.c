@@ -71,9 +71,21 @@ static void test_wrong_method_lists_allowed(void **state)
     (void)state;
     assert_int_equal(pamps_route_find(table, N, "DELETE", "/users/me", &m),
                      PAMPS_ROUTE_BAD_METHOD);
-    assert_string_equal(m.allow, "GET, PATCH");
+    assert_string_equal(m.allow, "GET, HEAD, PATCH, OPTIONS");
     assert_int_equal(pamps_route_find(table, N, "PUT", "/tasks", &m), PAMPS_ROUTE_BAD_METHOD);
-    assert_string_equal(m.allow, "GET, POST");
+    assert_string_equal(m.allow, "GET, HEAD, POST, OPTIONS");
+}
+
+static void test_options_lists_the_path_methods(void **state)
+{
+    pamps_route_match_t m;
+    (void)state;
+    assert_int_equal(pamps_route_find(table, N, "OPTIONS", "/users/alice", &m),
+                     PAMPS_ROUTE_OPTIONS);
+    assert_null(m.route);
+    assert_string_equal(m.allow, "GET, HEAD, DELETE, OPTIONS");
+    assert_int_equal(pamps_route_find(table, N, "OPTIONS", "/nope", &m),
+                     PAMPS_ROUTE_NOT_FOUND);
 }
 
 static void test_head_uses_get_and_unknown_is_404(void **state)
@@ -95,6 +107,7 @@ int main(void)
         cmocka_unit_test(test_ids_must_be_positive_int64),
         cmocka_unit_test(test_wrong_method_lists_allowed),
         cmocka_unit_test(test_head_uses_get_and_unknown_is_404),
+        cmocka_unit_test(test_options_lists_the_path_methods),
     };
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }
