@@ -69,6 +69,7 @@ typedef struct pamps_req {
     apr_table_t *query;           /* the query string's fields, once read */
     ap_dbd_t *db;                 /* acquired on first use */
     apr_dbd_transaction_t *txn;   /* open transaction, if any */
+    int write_locked;             /* holds the SQLite write mutex (pamps_db.c) */
 } pamps_req;
 
 #endif
