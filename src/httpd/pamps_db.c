@@ -504,15 +504,27 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     return PAMPS_DB_OK;
 }
 
+/* Rolls back the open transaction, if any; the write mutex is the caller's. */
+static void end_transaction(pamps_req *req)
+{
+    apr_dbd_transaction_t *txn = req->txn;
+
+    if (!txn) {
+        return;
+    }
+    req->txn = NULL;
+    apr_dbd_transaction_mode_set(req->db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+}
+
 /* A transaction never outlives its request: if the handler did not end it,
- * it is rolled back before mod_dbd takes the connection back. */
+ * it is rolled back (and the write mutex released) before mod_dbd takes the
+ * connection back. */
 static apr_status_t rollback_leftover(void *data)
 {
     pamps_req *req = data;
 
-    if (req->txn) {
-        pamps_db_rollback(req);
-    }
+    pamps_db_rollback(req);
     return APR_SUCCESS;
 }
 
@@ -530,7 +542,7 @@ pamps_db_status pamps_db_begin(pamps_req *req)
     rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
     /* BEGIN IMMEDIATE waits for another child's write lock like a statement */
     for (int attempt = 0; rv && attempt < BUSY_ATTEMPTS && sqlite_busy(db, rv); attempt++) {
-        pamps_db_rollback(req);
+        end_transaction(req);           /* the write mutex stays held */
         apr_sleep(apr_time_from_msec(50 << attempt));
         rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
     }
@@ -568,14 +580,8 @@ pamps_db_status pamps_db_commit(pamps_req *req)
 
 void pamps_db_rollback(pamps_req *req)
 {
-    apr_dbd_transaction_t *txn = req->txn;
-
-    if (!txn) {
-        return;
-    }
-    req->txn = NULL;
-    apr_dbd_transaction_mode_set(req->db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
-    apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+    end_transaction(req);
+    /* also when BEGIN failed without a transaction to end */
     write_unlock(&req->write_locked);
 }
 
