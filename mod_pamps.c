@@ -66,6 +66,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);
     pamps_cors_register_hooks(p);
+    pamps_db_register_hooks(p);
     ap_hook_map_to_storage(pamps_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     pamps_errors_register_hooks(p);
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);

@@ -65,6 +65,8 @@ MaxSpareThreads 64
 
 POST_EPOCH = 1767225600          # 2026-01-01T00:00:00Z; post number n is n seconds later
 BATCH = 50000                    # posts per INSERT
+BIG_BATCH = 100000               # followers or likes per INSERT (--full)
+BIG_SETS = (100000, 100000, 1000000)   # --full: tasks of one user, followers, likes of a post
 REPLY_EVERY = 50                 # every 50th post is a reply to the post before it
 LIKE_EVERY = 10                  # every 10th post gets one like, by user (k * LIKER_STEP) mod n
 LIKER_STEP = 7919                # k-th like; a prime, so likes spread over all users
@@ -210,6 +212,22 @@ class SqliteDB:
             " (SELECT n, strftime('%Y-%m-%dT%H:%M:%SZ', ? + n, 'unixepoch') AS ts FROM s)",
             (count, user_id, POST_EPOCH)))
 
+    def add_followers(self, followee, lo, hi):
+        """Users lo..hi (ids) follow followee."""
+        con = self.open()
+        with_tx(con, lambda: con.execute(
+            "INSERT INTO follows (follower_id, followee_id, created_at)"
+            " SELECT id, ?, created_at FROM users WHERE id BETWEEN ? AND ? AND id <> ?"
+            " ON CONFLICT DO NOTHING", (followee, lo, hi, followee)))
+
+    def add_likes(self, post, lo, hi):
+        """Users lo..hi (ids) like post."""
+        con = self.open()
+        with_tx(con, lambda: con.execute(
+            "INSERT INTO likes (post_id, user_id, created_at)"
+            " SELECT ?, id, created_at FROM users WHERE id BETWEEN ? AND ?"
+            " ON CONFLICT DO NOTHING", (post, lo, hi)))
+
     def add_posts(self, lo, hi, ulo, nusers):
         """Posts number lo..hi (inclusive), with their replies and likes."""
         con = self.open()
@@ -300,6 +318,18 @@ class PgDB:
             " (SELECT n, timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second' AS ts"
             "  FROM generate_series(1, %d) n) s" % (user_id, count))
 
+    def add_followers(self, followee, lo, hi):
+        self.psql(
+            "INSERT INTO follows (follower_id, followee_id, created_at)"
+            " SELECT id, %d, created_at FROM users WHERE id BETWEEN %d AND %d AND id <> %d"
+            " ON CONFLICT DO NOTHING" % (followee, lo, hi, followee))
+
+    def add_likes(self, post, lo, hi):
+        self.psql(
+            "INSERT INTO likes (post_id, user_id, created_at)"
+            " SELECT %d, id, created_at FROM users WHERE id BETWEEN %d AND %d"
+            " ON CONFLICT DO NOTHING" % (post, lo, hi))
+
     def add_posts(self, lo, hi, ulo, nusers):
         maxid = int(self.scalar("SELECT coalesce(max(id), 0) FROM posts"))
         # one psql -c: the statements run in one transaction
@@ -369,10 +399,12 @@ SELECT (SELECT COUNT(*) FROM users u
 # --- seeding -------------------------------------------------------------------
 
 class Seeder:
-    def __init__(self, server, db, nusers, nfollow, ntasks, sql_tasks=0):
+    def __init__(self, server, db, nusers, nfollow, ntasks, sql_tasks=0, big=None):
         self.server, self.db = server, db
         self.nusers, self.nfollow, self.ntasks = nusers, nfollow, ntasks
         self.sql_tasks = sql_tasks
+        self.big = big           # (tasks, followers, likes) of the --full sets, or None
+        self.busy = self.celeb = self.hot = None
         self.bench = None
         self.ulo = self.nall = None
         self.posts = 0           # posts seeded so far (all posts are seeded ones)
@@ -407,7 +439,39 @@ class Seeder:
             " (API), %d tasks (SQL) in %.1f s"
             % (self.bench.username, self.bench.id, self.nusers, self.nfollow, self.ntasks,
                self.sql_tasks, time.monotonic() - t0))
+        if self.big:
+            self.seed_big(*self.big)
         self.check_counters()
+
+    def seed_big(self, ntasks, nfollowers, nlikes):
+        """--full: a user with ntasks tasks, the bench user followed by
+        nfollowers users (its profile is the one measured), and a post of
+        the bench user's liked by nlikes users; inserted with SQL (the
+        triggers keep the counters), in batches, with progress."""
+        check(self.nall > max(nfollowers, nlikes),
+              "--full needs more than %d users (--users)" % max(nfollowers, nlikes))
+        self.busy = new_user(self.server)
+        self.db.insert_tasks(self.busy.id, ntasks)
+        self.db.close()
+        log("big sets: user %s has %d tasks (SQL)" % (self.busy.username, ntasks))
+        self.celeb = self.bench
+        self.hot = self.bench.post("/posts", json={"text": "the liked post"}).json()["id"]
+        for what, n, add in (("followers", nfollowers,
+                              lambda lo, hi: self.db.add_followers(self.celeb.id, lo, hi)),
+                             ("likes", nlikes, lambda lo, hi: self.db.add_likes(self.hot, lo, hi))):
+            start = time.monotonic()
+            first = self.ulo + 1        # the users after the bench user: exactly n
+            for lo in range(first, first + n, BIG_BATCH):
+                add(lo, min(lo + BIG_BATCH, first + n) - 1)
+                done = min(lo + BIG_BATCH, first + n) - first
+                el = time.monotonic() - start
+                log("\r%s: %d/%d  %5.1f%%  %.0f rows/s   " % (
+                    what, done, n, 100.0 * done / n, done / el if el else 0), end="")
+            self.db.close()
+            log("\r%s: %d in %.1f s                    " % (what, n, time.monotonic() - start))
+
+    def bench_tasks(self):
+        return self.ntasks + self.sql_tasks
 
     def check_counters(self):
         """The counters the triggers kept while seeding (migration 005) equal
@@ -480,10 +544,32 @@ def parse_wrk(out):
     return res
 
 
-def run_wrk(args, url, token):
-    cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % args.duration,
-           "--latency", "-H", "Authorization: Bearer " + token, url]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120)
+# A wrk script that sends one JSON body with every request (POST rows).
+POST_SCRIPT = """wrk.method = "POST"
+wrk.body = %s
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def lua_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_wrk(args, url, token, body=None, connections=None):
+    cmd = ["wrk", "-t%d" % args.threads, "-c%d" % (connections or args.connections),
+           "-d%ds" % args.duration, "--latency", "-H", "Authorization: Bearer " + token]
+    script = None
+    if body is not None:
+        fd, script = tempfile.mkstemp(prefix="pamps-wrk-", suffix=".lua")
+        with os.fdopen(fd, "w") as f:
+            f.write(POST_SCRIPT % lua_string(body))
+        cmd += ["-s", script]
+    cmd.append(url)
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120)
+    finally:
+        if script:
+            os.unlink(script)
     if res.returncode != 0:
         raise RuntimeError("wrk failed (%d): %s%s" % (res.returncode, res.stdout, res.stderr))
     return parse_wrk(res.stdout), res.stdout
@@ -548,35 +634,75 @@ def protected_copy(server):
                     os.path.join(htdocs, "protected", "static.txt"))
 
 
-def endpoints(server):
+TASK_BODY = '{"title": "Bench task", "description": "written by wrk", "done": false}'
+POST_BODY = '{"text": "Bench post written by wrk: lorem ipsum dolor sit amet."}'
+
+
+def endpoints(server, seeder):
+    """(name, url, JSON body for a POST or None, expected status, client
+    whose token it sends)."""
+    b, me = server.base, seeder.bench
     protected_copy(server)
-    return [
-        ("static 1 KB file", server.root + "/static.txt"),
-        ("static file, Require pamps-user", server.root + "/protected/static.txt"),
-        ("GET /tasks?limit=20", server.base + "/tasks?limit=20"),
-        ("GET /posts?limit=20", server.base + "/posts?limit=20"),
-        ("GET /posts/timeline?limit=20", server.base + "/posts/timeline?limit=20"),
+    rows = [
+        ("static 1 KB file", server.root + "/static.txt", None, 200, me),
+        ("static file, Require pamps-user", server.root + "/protected/static.txt", None, 200,
+         me),
+        ("GET /tasks?limit=20 (%s tasks)" % human(seeder.bench_tasks()), b + "/tasks?limit=20",
+         None, 200, me),
+        ("GET /posts?limit=20", b + "/posts?limit=20", None, 200, me),
+        ("GET /posts/timeline?limit=20", b + "/posts/timeline?limit=20", None, 200, me),
     ]
+    if seeder.big:
+        ntasks, nfollowers, nlikes = seeder.big
+        rows += [
+            ("GET /tasks?limit=20 (%s tasks)" % human(ntasks), b + "/tasks?limit=20",
+             None, 200, seeder.busy),
+            ("GET /tasks?done=true&limit=20 (%s tasks)" % human(ntasks),
+             b + "/tasks?done=true&limit=20", None, 200, seeder.busy),
+            ("GET /users/{u} (%s followers)" % human(nfollowers),
+             b + "/users/" + seeder.celeb.username, None, 200, me),
+            ("GET /posts/{id} (%s likes)" % human(nlikes), b + "/posts/%d" % seeder.hot,
+             None, 200, me),
+        ]
+    rows += [
+        ("POST /tasks", b + "/tasks", TASK_BODY, 201, me),
+        ("POST /posts", b + "/posts", POST_BODY, 201, me),
+    ]
+    return rows
 
 
 def bench_size(args, server, seeder, size, cluster=None):
-    seeder.bench.login()                      # a fresh access token for this size
-    token = seeder.bench.access
+    for who in (seeder.bench, seeder.busy):   # fresh access tokens for this size
+        if who is not None:
+            who.login()
     roots = [read_pid(os.path.join(server.dir, "httpd.pid"))]
     if cluster is not None:
         roots.append(read_pid(os.path.join(cluster.data, "postmaster.pid")))
     rows = []
+    for conns in args.conns:
+        rows += bench_endpoints(args, server, seeder, size, conns, roots)
+    return rows
+
+
+def bench_endpoints(args, server, seeder, size, conns, roots):
+    rows = []
     static_rps = None
-    for name, url in endpoints(server):
-        r = requests.get(url, headers={"Authorization": "Bearer " + token}, timeout=60)
-        check(r.status_code == 200, "%s: %d %s" % (url, r.status_code, r.text[:300]))
-        if "/posts" in url:
+    for name, url, body, status, who in endpoints(server, seeder):
+        if args.only and name != "static 1 KB file" and not any(
+                o.lower() in name.lower() for o in args.only.split(",")):
+            continue
+        token = who.access
+        r = requests.request("POST" if body else "GET", url, data=body, timeout=60,
+                             headers={"Authorization": "Bearer " + token,
+                                      "Content-Type": "application/json"})
+        check(r.status_code == status, "%s: %d %s" % (url, r.status_code, r.text[:300]))
+        if "limit=20" in url and "/posts" in url:
             n = len(r.json()["items"])
             if n != 20:
                 log("note: %s returned %d items" % (name, n))
-        log("wrk %s (%d posts) ..." % (name, size))
+        log("wrk -c%d %s (%d posts) ..." % (conns, name, size))
         before = cpu_sample(roots)
-        res, out = run_wrk(args, url, token)
+        res, out = run_wrk(args, url, token, body, conns)
         res["other"] = other_cpu(before, cpu_sample(roots))
         if args.verbose:
             log(out)
@@ -586,17 +712,101 @@ def bench_size(args, server, seeder, size, cluster=None):
         log("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, socket errors %d,"
             " other CPU %.0f%%" % (res["rps"], res["p50"], res["p99"], res["non2xx"],
                                    res["errors"], res["other"]))
-        rows.append((size, name, res))
+        rows.append((size, conns, name, res))
     return rows
 
 
+# Mixed requests for the memory check: seven kinds of reads, one write in
+# eight, in turn on each connection.
+MIXED_SCRIPT = """local paths = %s
+local n = 0
+request = function()
+    n = n + 1
+    local p = paths[n %% #paths + 1]
+    if p[2] then
+        local h = {}
+        for k, v in pairs(wrk.headers) do h[k] = v end
+        h["Content-Type"] = "application/json"
+        return wrk.format("POST", p[1], h, p[2])
+    end
+    return wrk.format("GET", p[1])
+end
+"""
+
+
+def httpd_rss_kb(server):
+    """Resident memory of httpd: the parent and its children, in KiB."""
+    root = read_pid(os.path.join(server.dir, "httpd.pid"))
+    total = 0
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/status" % d) as f:
+                st = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        if int(d) == root or int(st.get("PPid", "0").strip()) == root:
+            total += int(st.get("VmRSS", "0 kB").split()[0])
+    return total
+
+
+def mixed_requests(args, server, seeder, count, seen):
+    """Runs wrk on mixed requests, args.duration seconds at a time (wrk has
+    no request count), until seen["requests"] reaches count."""
+    base = "/" + server.base.split("/", 3)[3]
+    paths = [(base + "/tasks?limit=20", None), (base + "/posts?limit=20", None),
+             (base + "/posts/timeline?limit=20", None),
+             (base + "/users/" + seeder.bench.username, None),
+             (base + "/tasks?done=true&limit=20", None), (base + "/health", None),
+             (base + "/posts?limit=5", None), (base + "/tasks", TASK_BODY)]
+    lua = "{" + ", ".join("{%s, %s}" % (lua_string(p), lua_string(b) if b else "nil")
+                          for p, b in paths) + "}"
+    fd, script = tempfile.mkstemp(prefix="pamps-wrk-", suffix=".lua")
+    with os.fdopen(fd, "w") as f:
+        f.write(MIXED_SCRIPT % lua)
+    try:
+        while seen["requests"] < count:
+            seeder.bench.login()        # a token that outlives the run
+            res = subprocess.run(["wrk", "-t%d" % args.threads, "-c%d" % args.connections,
+                                  "-d%ds" % args.duration, "-H",
+                                  "Authorization: Bearer " + seeder.bench.access,
+                                  "-s", script, server.base + "/health"],
+                                 capture_output=True, text=True, timeout=args.duration + 120)
+            r = parse_wrk(res.stdout)
+            check(r["requests"] > 0, "wrk sent no mixed requests: %s%s"
+                  % (res.stdout, res.stderr))
+            for k in ("requests", "errors", "non2xx"):
+                seen[k] += r[k]
+            log("\rmemory: %d/%d mixed requests  " % (seen["requests"], count), end="")
+    finally:
+        os.unlink(script)
+    log("")
+
+
+def memory_check(args, server, seeder):
+    """httpd's RSS after the first tenth of args.rss mixed requests and after
+    all of them: what it kept growing by in between."""
+    seen = {"requests": 0, "errors": 0, "non2xx": 0}
+    mixed_requests(args, server, seeder, args.rss // 10, seen)
+    n1, rss1 = seen["requests"], httpd_rss_kb(server)
+    log("memory: RSS %.1f MiB after %d requests" % (rss1 / 1024, n1))
+    mixed_requests(args, server, seeder, args.rss, seen)
+    rss2 = httpd_rss_kb(server)
+    growth = 100.0 * (rss2 - rss1) / rss1 if rss1 else float("nan")
+    return ("httpd RSS: %.1f MiB after %d mixed requests, %.1f MiB after %d (%+.1f%%, %s 5%%);"
+            " socket errors %d, non-2xx %d"
+            % (rss1 / 1024, n1, rss2 / 1024, seen["requests"], growth,
+               "within" if abs(growth) <= 5 else "NOT within", seen["errors"], seen["non2xx"]))
+
+
 def table(rows):
-    lines = ["| posts | endpoint | req/s | p50 ms | p99 ms | non-2xx | sock err | vs static"
-             " | other CPU |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for size, name, r in rows:
-        lines.append("| %s | %s | %.0f | %.2f | %.2f | %d | %d | %.2f | %.0f%% |" % (
-            human(size), name, r["rps"], r["p50"], r["p99"], r["non2xx"], r["errors"],
+    lines = ["| posts | conns | endpoint | req/s | p50 ms | p99 ms | non-2xx | sock err"
+             " | vs static | other CPU |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, conns, name, r in rows:
+        lines.append("| %s | %d | %s | %.0f | %.2f | %.2f | %d | %d | %.2f | %.0f%% |" % (
+            human(size), conns, name, r["rps"], r["p50"], r["p99"], r["non2xx"], r["errors"],
             r["ratio"], r["other"]))
     return "\n".join(lines)
 
@@ -622,16 +832,27 @@ def main():
                          " default 10000,1000000")
     ap.add_argument("--duration", type=int, help="seconds per wrk run (default 10)")
     ap.add_argument("--threads", type=int, default=2, help="wrk -t (default 2)")
-    ap.add_argument("--connections", type=int, default=64, help="wrk -c (default 64)")
+    ap.add_argument("--connections", default="64",
+                    help="wrk -c, or a comma list measured one after the other (default 64)")
     ap.add_argument("--users", type=int, help="users added with SQL (default 1000)")
     ap.add_argument("--follow", type=int, default=50, help="users the bench user follows")
     ap.add_argument("--tasks", type=int, default=20, help="tasks of the bench user (API)")
     ap.add_argument("--sql-tasks", type=int, default=0,
                     help="more tasks of the bench user, inserted with SQL (e.g. 100000)")
+    ap.add_argument("--full", action="store_true",
+                    help="the whole matrix: 10k and 1M posts, 64 and 256 connections, a user"
+                         " with 100k tasks, 100k followers, a post with 1M likes (1M users),"
+                         " and the RSS check after 1M mixed requests; add --db both")
+    ap.add_argument("--rss", type=int, default=0,
+                    help="after the sizes, N mixed requests; prints httpd's RSS after the"
+                         " first N/10 and after all (--full: 1000000)")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: 200 and 2000 posts, 100 users, 2 s per wrk run")
     ap.add_argument("--explain", action="store_true",
                     help="after each size, print the query plans of FEED_ALL and FEED_TIMELINE")
+    ap.add_argument("--only", default="",
+                    help="endpoints whose name contains one of these comma-separated words"
+                         " (the static file always runs), e.g. --only 'POST /tasks'")
     ap.add_argument("--extra", default="", help="more httpd directives (appended last)")
     ap.add_argument("--keep", action="store_true", help="keep the data directory at the end")
     ap.add_argument("-v", "--verbose", action="store_true", help="print raw wrk output")
@@ -639,7 +860,16 @@ def main():
 
     sizes = parse_sizes(args.posts or (["200,2000"] if args.quick else ["10000,1000000"]))
     args.duration = args.duration or (2 if args.quick else 10)
+    # --quick --full: the whole matrix's shape at a hundredth of its sizes
+    args.big = tuple(n // 100 for n in BIG_SETS) if args.quick else BIG_SETS
+    if args.full:
+        args.connections = "64,256" if args.connections == "64" else args.connections
+        args.users = args.users or args.big[2]
+        args.sql_tasks = args.sql_tasks or 200 - args.tasks   # the bench user: 200 tasks
+        args.rss = args.rss or (10000 if args.quick else 1000000)
     args.users = args.users or (100 if args.quick else 1000)
+    args.conns = [int(c) for c in args.connections.split(",") if c.strip()]
+    args.connections = args.conns[0]
     if args.users <= args.follow:
         ap.error("--users must be larger than --follow")
 
@@ -686,7 +916,8 @@ def run_backend(args, backend, sizes, module):
         server.start()
         log("httpd: %s (data in %s), MPM: %s" % (server.root, server.dir, mpm_summary(server)))
         db = SqliteDB(server) if backend == "sqlite3" else PgDB(cluster, "pamps_bench")
-        seeder = Seeder(server, db, args.users, args.follow, args.tasks, args.sql_tasks)
+        seeder = Seeder(server, db, args.users, args.follow, args.tasks, args.sql_tasks,
+                        args.big if args.full else None)
         seeder.setup()
         for size in sizes:
             secs, added = seeder.grow_to(size)
@@ -699,6 +930,10 @@ def run_backend(args, backend, sizes, module):
                 plans.append(explain_feeds(db, seeder, module))
                 log(plans[-1])
             rows.extend(bench_size(args, server, seeder, size, cluster))
+        if args.rss:
+            memory = memory_check(args, server, seeder)
+            log(memory)
+            plans.append(memory)
         bad = [line for line in server.read_log().splitlines()
                if re.search(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]", line)]
     finally:
@@ -720,9 +955,11 @@ def report(args, backend, started, module_id, rows, seeding, plans, bad):
     print("## mod_pamps benchmark: %s, %s" % (backend, started.strftime("%Y-%m-%d %H:%M")))
     print()
     print("module: " + module_id)
-    print("wrk -t%d -c%d -d%ds --latency; %d CPUs shared by wrk, httpd%s" % (
-        args.threads, args.connections, args.duration, os.cpu_count(),
-        " and PostgreSQL" if backend == "pgsql" else ""))
+    print("wrk -t%d -c%s -d%ds --latency; %d CPUs shared by wrk, httpd%s; load average %s"
+          " at the end" % (
+        args.threads, ",".join(map(str, args.conns)), args.duration, os.cpu_count(),
+        " and PostgreSQL" if backend == "pgsql" else "",
+        " ".join("%.2f" % x for x in os.getloadavg())))
     print("seeding: " + "; ".join(
         "%s posts: +%d in %.1f s (%.0f rows/s)" % (human(s), a, t, a / t if t else 0)
         for s, a, t in seeding))

@@ -87,6 +87,7 @@ typedef struct pamps_req {
     int guard_txn;                /* txn is If-Match's: handlers' own nest in it,
                                    * the response ends it */
     const char *idem_id;          /* the Idempotency-Key row the response goes to */
+    int write_locked;             /* holds the SQLite write mutex (pamps_db.c) */
 } pamps_req;
 
 #endif

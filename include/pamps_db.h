@@ -12,10 +12,13 @@ typedef enum {
     PAMPS_DB_UNAVAILABLE,         /* no connection: 503 */
     PAMPS_DB_CONFLICT,            /* a unique constraint said no: 409 */
     PAMPS_DB_GONE,                /* a referenced row vanished meanwhile: 404 */
-    PAMPS_DB_ERROR                /* anything else: logged, 503 */
+    PAMPS_DB_ERROR,               /* anything else: logged, 500 */
+    PAMPS_DB_RETRY                /* lost a race (deadlock): 503 + Retry-After */
 } pamps_db_status;
 
 void pamps_db_retrieve_optional_fns(void);
+/* pre_config/post_config: the server-wide SQLite write mutex */
+void pamps_db_register_hooks(apr_pool_t *p);
 int pamps_db_available(void);
 pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
                                 int nargs, const char *const *args);

@@ -13,7 +13,9 @@ typedef enum {
     PAMPS_DBERR_FOREIGN_KEY,        /* a referenced row vanished meanwhile: 404 */
     PAMPS_DBERR_SESSION_ENDED,      /* the server ended the session (a restart) */
     PAMPS_DBERR_STATEMENTS_LOST,    /* the connection's prepared statements are gone */
-    PAMPS_DBERR_BUSY                /* SQLite's lock held by another connection */
+    PAMPS_DBERR_BUSY,               /* SQLite's lock held by another connection */
+    PAMPS_DBERR_RETRY               /* PostgreSQL aborted the transaction to let another
+                                     * through (deadlock, serialization): 503 + Retry-After */
 } pamps_dberr_class;
 
 /* The class of msg from the apr_dbd driver named driver ("sqlite3",

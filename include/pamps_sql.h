@@ -45,6 +45,15 @@
  * table the list is read from, so its index gives the order */
 #define PAMPS_USER_PAGE(id) " ORDER BY " id " LIMIT " P_ID " OFFSET " P_ID
 
+/* Locks (PostgreSQL; P_LOCK is FOR UPDATE there, nothing on SQLite, whose
+ * writers queue for the whole file) the rows "FROM ..." selects, and counts
+ * them: one row back however many it locks. A transaction deleting a post
+ * or an account takes these child rows (likes, replies, follows, tasks,
+ * memberships) first: a concurrent unlike, reply deletion, unfollow or
+ * unassign locks its child row, then the parent's counter row; had the
+ * deletion updated that counter first, each would wait for the other. */
+#define PAMPS_LOCK_ROWS(from) "(SELECT COUNT(*) FROM (SELECT 1 FROM " from P_LOCK ") k)"
+
 /* Departments and positions share one implementation: the same statements
  * over their own tables, generated here for each (counts: the table's and
  * the users' counter column).
@@ -112,6 +121,15 @@
     X(USER_DEL_LIKES, 2, \
       "DELETE FROM likes WHERE user_id = " P_ID \
       " OR post_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
+    X(USER_LOCK_CHILDREN, 9, "SELECT " \
+      PAMPS_LOCK_ROWS("likes WHERE user_id = " P_ID \
+                      " OR post_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
+      " + " PAMPS_LOCK_ROWS("posts WHERE user_id <> " P_ID \
+                            " AND parent_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
+      " + " PAMPS_LOCK_ROWS("follows WHERE follower_id = " P_ID " OR followee_id = " P_ID) \
+      " + " PAMPS_LOCK_ROWS("tasks WHERE user_id = " P_ID) \
+      " + " PAMPS_LOCK_ROWS("department_members WHERE user_id = " P_ID) \
+      " + " PAMPS_LOCK_ROWS("position_members WHERE user_id = " P_ID)) \
     X(USER_DETACH_REPLIES, 2, \
       "UPDATE posts SET parent_id = NULL WHERE user_id <> " P_ID \
       " AND parent_id IN (SELECT id FROM posts WHERE user_id = " P_ID ")") \
@@ -209,6 +227,8 @@
     X(POST_GET, 2, PAMPS_POST_SELECT " WHERE p.id = " P_ID) \
     X(POST_OWNER, 1, "SELECT user_id FROM posts WHERE id = " P_ID) \
     X(POST_UPDATE, 3, "UPDATE posts SET text = %s, updated_at = " P_TS " WHERE id = " P_ID) \
+    X(POST_LOCK_CHILDREN, 2, "SELECT " PAMPS_LOCK_ROWS("likes WHERE post_id = " P_ID) \
+      " + " PAMPS_LOCK_ROWS("posts WHERE parent_id = " P_ID)) \
     X(POST_DETACH_REPLIES, 1, "UPDATE posts SET parent_id = NULL WHERE parent_id = " P_ID) \
     X(POST_DEL_LIKES, 1, "DELETE FROM likes WHERE post_id = " P_ID) \
     X(POST_DELETE, 1, "DELETE FROM posts WHERE id = " P_ID) \
@@ -279,6 +299,10 @@ extern const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT];
 
 /* The table for an apr_dbd driver name ("sqlite3", "pgsql"). */
 const pamps_sql_statement *pamps_sql_for_driver(const char *driver);
+
+/* Whether sql writes (INSERT, UPDATE or DELETE; an INSERT ... RETURNING
+ * is called like a query). */
+int pamps_sql_writes(const char *sql);
 
 /* The number of apr_dbd placeholders (%s, %d, ...; not %%) in sql. */
 int pamps_sql_placeholders(const char *sql);

@@ -150,6 +150,7 @@ static int posts_delete(pamps_req *req)
 {
     const char *id = req->match.params[0], *owner;
     pamps_db_status st;
+    pamps_rows locked;
     int deleted = 0;
 
     if (post_owner(req, id, &owner) != OK) {
@@ -159,8 +160,11 @@ static int posts_delete(pamps_req *req)
         return pamps_send_error(req, HTTP_FORBIDDEN,
                                 "Only the author or an admin can delete this post");
     }
-    /* replies stay, as top-level posts; likes go with the post */
+    /* replies stay, as top-level posts; likes go with the post. Both are
+     * locked before the post's counters are touched (see PAMPS_LOCK_ROWS) */
     if ((st = pamps_db_begin(req)) != PAMPS_DB_OK
+        || (st = pamps_db_select(req, PAMPS_SQL_POST_LOCK_CHILDREN, &locked,
+                                 PAMPS_ARGS(id, id))) != PAMPS_DB_OK
         || (st = pamps_db_exec(req, PAMPS_SQL_POST_DETACH_REPLIES, NULL, PAMPS_ARGS(id)))
            != PAMPS_DB_OK
         || (st = pamps_db_exec(req, PAMPS_SQL_POST_DEL_LIKES, NULL, PAMPS_ARGS(id)))

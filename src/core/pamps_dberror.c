@@ -28,6 +28,10 @@ static const struct {
     /* held for longer than the driver's own retries (15 x 100 ms) */
     { "sqlite3", "database is locked", NULL, PAMPS_DBERR_BUSY },
     { "sqlite3", "database table is locked", NULL, PAMPS_DBERR_BUSY },
+    /* the transaction lost a race it could not wait out: the same request
+     * again may well succeed (SQLSTATE 40P01, 40001) */
+    { "pgsql", "deadlock detected", NULL, PAMPS_DBERR_RETRY },
+    { "pgsql", "could not serialize access", NULL, PAMPS_DBERR_RETRY },
 };
 
 pamps_dberr_class pamps_dberror_class(const char *driver, const char *msg)

@@ -10,16 +10,19 @@
 #define P_ID "%s"
 #define P_TS "%s"
 #define P_BOOL "%s"
+#define P_LOCK ""
 const pamps_sql_statement pamps_sql[PAMPS_SQL_COUNT] = {
     PAMPS_STATEMENTS(PAMPS_SQL_ENTRY)
 };
 #undef P_ID
 #undef P_TS
 #undef P_BOOL
+#undef P_LOCK
 
 #define P_ID "CAST(%s AS BIGINT)"
 #define P_TS "CAST(%s AS TIMESTAMPTZ)"
 #define P_BOOL "CAST(%s AS BOOLEAN)"
+#define P_LOCK " FOR UPDATE"
 const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT] = {
     PAMPS_STATEMENTS(PAMPS_SQL_ENTRY)
 };
@@ -27,6 +30,12 @@ const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT] = {
 const pamps_sql_statement *pamps_sql_for_driver(const char *driver)
 {
     return strcmp(driver, "pgsql") == 0 ? pamps_sql_pgsql : pamps_sql;
+}
+
+int pamps_sql_writes(const char *sql)
+{
+    return strncmp(sql, "INSERT ", 7) == 0 || strncmp(sql, "UPDATE ", 7) == 0
+           || strncmp(sql, "DELETE ", 7) == 0;
 }
 
 int pamps_sql_placeholders(const char *sql)

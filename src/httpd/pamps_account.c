@@ -36,7 +36,16 @@ int pamps_account_delete(pamps_req *req, const char *user_id)
         PAMPS_SQL_USER_DEL_DEPARTMENTS, PAMPS_SQL_USER_DEL_POSITIONS, PAMPS_SQL_USER_DELETE
     };
     pamps_db_status st = pamps_db_begin(req);
+    pamps_rows locked;
     int deleted = 0;
+
+    /* the rows that point at the account, before any statement below
+     * updates its counters or those of its posts (see PAMPS_LOCK_ROWS) */
+    if (st == PAMPS_DB_OK) {
+        st = pamps_db_select(req, PAMPS_SQL_USER_LOCK_CHILDREN, &locked,
+                             PAMPS_ARGS(user_id, user_id, user_id, user_id, user_id,
+                                        user_id, user_id, user_id, user_id));
+    }
 
     for (size_t i = 0; st == PAMPS_DB_OK && i < sizeof(steps) / sizeof(*steps); i++) {
         int stmt = steps[i];

@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "apr_atomic.h"
+#include "apr_global_mutex.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
+#include "http_core.h"
 #include "http_protocol.h"
+#include "util_mutex.h"
 
 #include "pamps_config.h"
 #include "pamps_db.h"
@@ -31,6 +34,78 @@ void pamps_db_retrieve_optional_fns(void)
 int pamps_db_available(void)
 {
     return dbd_acquire && dbd_open && dbd_close;
+}
+
+/* SQLite takes one writer at a time per file, and a writer that finds
+ * another child's lock gets SQLITE_BUSY, on which the sqlite3 driver
+ * sleeps 100 ms before it tries again: with two children, POST p99 was
+ * ~800 ms. Writers of all children therefore queue on this server-wide
+ * mutex (configurable with `Mutex ... pamps-sqlite-write`) for the length
+ * of their write: a transaction, or one writing statement outside one.
+ * Readers never take it (WAL lets them read beside the writer), nor does
+ * PostgreSQL, which locks rows, not the database. */
+#define WRITE_MUTEX_TYPE "pamps-sqlite-write"
+
+static apr_global_mutex_t *write_mutex;
+
+static int register_write_mutex(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    return ap_mutex_register(pconf, WRITE_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS
+           ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static int create_write_mutex(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                              server_rec *s)
+{
+    apr_status_t rv;
+
+    (void)plog;
+    (void)ptemp;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;              /* the first pass of the configuration only checks it */
+    }
+    rv = ap_global_mutex_create(&write_mutex, NULL, WRITE_MUTEX_TYPE, NULL, s, pconf, 0);
+    return rv == APR_SUCCESS ? OK : HTTP_INTERNAL_SERVER_ERROR;   /* it logged why */
+}
+
+void pamps_db_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_pre_config(register_write_mutex, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(create_write_mutex, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+static int is_sqlite(ap_dbd_t *db)
+{
+    return strcmp(apr_dbd_name(db->driver), "sqlite3") == 0;
+}
+
+/* Takes the write mutex for db's write, on SQLite; says whether it did
+ * (when it cannot, the write goes on as before, retried on SQLITE_BUSY). */
+static int write_lock(request_rec *r, ap_dbd_t *db)
+{
+    apr_status_t rv;
+
+    if (!write_mutex || !is_sqlite(db)) {
+        return 0;
+    }
+    rv = apr_global_mutex_lock(write_mutex);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, PAMPS_LOGNO(1001)
+                      "cannot take the " WRITE_MUTEX_TYPE " mutex: writing without it");
+        return 0;
+    }
+    return 1;
+}
+
+static void write_unlock(int *locked)
+{
+    if (*locked) {
+        *locked = 0;
+        apr_global_mutex_unlock(write_mutex);
+    }
 }
 
 static const char *db_error(ap_dbd_t *db, int rv)
@@ -273,6 +348,12 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
                       "%s: referenced row gone: %s", pamps_sql[stmt].label, msg);
         return PAMPS_DB_GONE;
     }
+    if (class == PAMPS_DBERR_RETRY) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, PAMPS_LOGNO(1003)
+                      "%s: transaction aborted, the client may retry: %s",
+                      pamps_sql[stmt].label, msg);
+        return PAMPS_DB_RETRY;
+    }
     if (apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS
         || class == PAMPS_DBERR_SESSION_ENDED) {
         /* whichever session comes next (pgsql reconnects in check_conn)
@@ -364,7 +445,7 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
 {
     ap_dbd_t *db = get_db(req);
     apr_dbd_results_t *res = NULL;
-    int rv;
+    int rv, locked;
 
     memset(out, 0, sizeof(*out));
     if (!db) {
@@ -376,12 +457,15 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     /* random access (1): the whole result arrives inside pselect, so a
      * failure is reported here; in sequential mode pgsql reports it later
      * as a plain end of rows, and an error would pass for "no such row" */
+    /* an INSERT ... RETURNING is a write read back like a SELECT */
+    locked = !req->txn && pamps_sql_writes(pamps_sql[stmt].sql) && write_lock(req->r, db);
     rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
                          statement(db, stmt), 1, nargs, (const char **)args);
     for (int attempt = 0; rv && run_again(req, db, rv, attempt); attempt++) {
         rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
                              statement(db, stmt), 1, nargs, (const char **)args);
     }
+    write_unlock(&locked);
     if (rv) {
         return classify(req, db, stmt, rv);
     }
@@ -394,7 +478,7 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
                               int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
-    int rv, nrows = 0;
+    int rv, nrows = 0, locked;
 
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
@@ -402,12 +486,14 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     if (!call_fits(req, db, stmt, nargs)) {
         return PAMPS_DB_ERROR;
     }
+    locked = !req->txn && write_lock(req->r, db);
     rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                         statement(db, stmt), nargs, (const char **)args);
     for (int attempt = 0; rv && run_again(req, db, rv, attempt); attempt++) {
         rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
                             statement(db, stmt), nargs, (const char **)args);
     }
+    write_unlock(&locked);
     if (rv) {
         return classify(req, db, stmt, rv);
     }
@@ -418,15 +504,27 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     return PAMPS_DB_OK;
 }
 
+/* Rolls back the open transaction, if any; the write mutex is the caller's. */
+static void end_transaction(pamps_req *req)
+{
+    apr_dbd_transaction_t *txn = req->txn;
+
+    if (!txn) {
+        return;
+    }
+    req->txn = NULL;
+    apr_dbd_transaction_mode_set(req->db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+}
+
 /* A transaction never outlives its request: if the handler did not end it,
- * it is rolled back before mod_dbd takes the connection back. */
+ * it is rolled back (and the write mutex released) before mod_dbd takes the
+ * connection back. */
 static apr_status_t rollback_leftover(void *data)
 {
     pamps_req *req = data;
 
-    if (req->txn) {
-        pamps_db_rollback(req);
-    }
+    pamps_db_rollback(req);
     return APR_SUCCESS;
 }
 
@@ -442,10 +540,13 @@ pamps_db_status pamps_db_begin(pamps_req *req)
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
     }
+    /* held until commit or rollback: the BEGIN IMMEDIATE below then finds
+     * the file free, unless a process outside httpd writes to it */
+    req->write_locked = write_lock(req->r, db);
     rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
     /* BEGIN IMMEDIATE waits for another child's write lock like a statement */
     for (int attempt = 0; rv && attempt < BUSY_ATTEMPTS && sqlite_busy(db, rv); attempt++) {
-        pamps_db_rollback(req);
+        end_transaction(req);           /* the write mutex stays held */
         apr_sleep(apr_time_from_msec(50 << attempt));
         rv = apr_dbd_transaction_start(db->driver, req->r->pool, db->handle, &req->txn);
     }
@@ -472,24 +573,23 @@ pamps_db_status pamps_db_commit(pamps_req *req)
     /* callers commit only after every statement inside succeeded */
     req->txn = NULL;
     rv = apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+    write_unlock(&req->write_locked);
     if (rv) {
+        const char *msg = db_error(req->db, rv);
+
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(107)
-                      "commit failed: %s", db_error(req->db, rv));
-        return PAMPS_DB_ERROR;
+                      "commit failed: %s", msg);
+        return error_class(req->db, msg) == PAMPS_DBERR_RETRY ? PAMPS_DB_RETRY
+                                                             : PAMPS_DB_ERROR;
     }
     return PAMPS_DB_OK;
 }
 
 void pamps_db_rollback(pamps_req *req)
 {
-    apr_dbd_transaction_t *txn = req->txn;
-
-    if (!txn) {
-        return;
-    }
-    req->txn = NULL;
-    apr_dbd_transaction_mode_set(req->db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
-    apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+    end_transaction(req);
+    /* also when BEGIN failed without a transaction to end */
+    write_unlock(&req->write_locked);
 }
 
 int pamps_db_fail(pamps_req *req, pamps_db_status st)
@@ -503,6 +603,11 @@ int pamps_db_fail(pamps_req *req, pamps_db_status st)
     }
     if (st == PAMPS_DB_ERROR) {
         return pamps_send_error(req, HTTP_INTERNAL_SERVER_ERROR, "Internal Server Error");
+    }
+    if (st == PAMPS_DB_RETRY) {
+        apr_table_setn(req->r->err_headers_out, "Retry-After", "1");
+        return pamps_send_error(req, HTTP_SERVICE_UNAVAILABLE,
+                                "Conflicting concurrent request: try again");
     }
     return pamps_send_error(req, HTTP_SERVICE_UNAVAILABLE, "Database unavailable");
 }
@@ -524,6 +629,17 @@ void pamps_db_child_init(apr_pool_t *p, server_rec *s)
     ap_dbd_t *db;
     int rc = -1;
 
+    if (write_mutex) {
+        apr_status_t rv = apr_global_mutex_child_init(
+            &write_mutex, apr_global_mutex_lockfile(write_mutex), p);
+
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, PAMPS_LOGNO(1002)
+                         "cannot attach the " WRITE_MUTEX_TYPE " mutex: SQLite writers"
+                         " of this child wait on SQLITE_BUSY instead");
+            write_mutex = NULL;
+        }
+    }
     if (!pamps_db_available() || !conf->key) {
         return;
     }

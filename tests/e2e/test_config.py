@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import requests
 
-from pampsenv import CLI, TEST_DIRECTIVES, TOP, HttpdServer
+from pampsenv import CLI, TEST_DIRECTIVES, TOP, HttpdServer, new_user
 
 
 @pytest.fixture
@@ -168,6 +168,24 @@ def test_pamps_mount_names_the_mount_point_of_a_location_match():
         srv.start()
         assert requests.get(srv.root + "/api/v5/health", timeout=30).status_code == 200
         assert requests.get(srv.root + "/api/v5/tasks", timeout=30).status_code == 401
+    finally:
+        srv.stop()
+        srv.cleanup()
+
+
+def test_the_sqlite_write_mutex_follows_the_mutex_directive(tmp_path):
+    """pamps-sqlite-write is registered with httpd: `Mutex` picks its
+    mechanism and lock directory, and writes go through it."""
+    locks = tmp_path / "locks"
+    locks.mkdir()
+    srv = HttpdServer(extra=TEST_DIRECTIVES + "Mutex flock:%s pamps-sqlite-write\n" % locks)
+    try:
+        srv.start()
+        me = new_user(srv)
+        for i in range(3):
+            assert me.post("/tasks", json={"title": "t%d" % i}).status_code == 201
+        # flock keeps its file (fcntl unlinks it at once)
+        assert any("pamps-sqlite-write" in name for name in os.listdir(locks)), os.listdir(locks)
     finally:
         srv.stop()
         srv.cleanup()

@@ -40,6 +40,14 @@ static const struct {
     /* an INSERT while another connection holds BEGIN IMMEDIATE */
     { "sqlite3", "database is locked", PAMPS_DBERR_BUSY },
     { "sqlite3", "database table is locked", PAMPS_DBERR_BUSY },
+    /* two transactions taking the same two rows' locks in opposite orders */
+    { "pgsql", "ERROR:  deadlock detected\nDETAIL:  Process 4242 waits for ShareLock on"
+               " transaction 1234; blocked by process 4243.\nProcess 4243 waits for"
+               " ShareLock on transaction 1235; blocked by process 4242.\n"
+               "HINT:  See server log for query details.\n", PAMPS_DBERR_RETRY },
+    /* an UPDATE, at REPEATABLE READ, of a row changed since the snapshot */
+    { "pgsql", "ERROR:  could not serialize access due to concurrent update\n",
+      PAMPS_DBERR_RETRY },
 };
 
 static void test_real_messages(void **state)
