@@ -52,7 +52,8 @@ void *pamps_create_dir_conf(apr_pool_t *p, char *dir)
 {
     pamps_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->mount = dir;
+    (void)dir;              /* the mount is PampsMount's, or the section's
+                             * that sets the handler (pamps_mount) */
     conf->max_body = UNSET;
     conf->page_default = conf->page_max = UNSET;
     return conf;
@@ -62,7 +63,7 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     pamps_dir_conf *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
 
-    MERGE_PTR(mount);       /* the innermost section that set one */
+    MERGE_PTR(mount);       /* the innermost PampsMount */
     MERGE(max_body);
     MERGE(page_default);
     MERGE(page_max);
