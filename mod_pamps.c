@@ -66,7 +66,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
-AP_DECLARE_MODULE(pamps) = {
+module AP_MODULE_DECLARE_DATA pamps_module = {
     STANDARD20_MODULE_STUFF,
     pamps_create_dir_conf,
     pamps_merge_dir_conf,

@@ -148,6 +148,12 @@ static int login(pamps_req *req)
         return DONE;
     }
     if (!pamps_password_verify(p, &cost, hash, v[1].str)) {
+        /* for fail2ban (conf/fail2ban/): the address right after a fixed
+         * prefix, so no account name can pose as one */
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r, PAMPS_LOGNO(405)
+                      "login failed from %s for account \"%s\"%s",
+                      pamps_client_address(req->r), ap_escape_logitem(p, v[0].str),
+                      user_id ? "" : " (no such account)");
         return bad_credentials(req);
     }
     pamps_throttle_release(req, &attempt);

@@ -1,12 +1,15 @@
 """Operating the module like a stock Apache module: the mount point under
 nested sections, log tags, the failed-login line fail2ban watches."""
 import os
+import shutil
+import tempfile
 import re
 
 import pytest
 import requests
 
-from pampsenv import TEST_DIRECTIVES, HttpdServer, Client, unique
+from pampsenv import (TEST_DIRECTIVES, TOP, Client, HttpdServer, jwt_parts, jwt_sign, server_key,
+                      wait_until)
 
 
 class AppendedServer(HttpdServer):
@@ -64,3 +67,157 @@ def test_nested_location_keeps_the_mount(started):
     assert r.headers.get("X-Nested") == "tasks"
     r = c.get("/tasks")
     assert r.status_code == 200, r.text
+
+
+def fail2ban_regexes():
+    """The shipped filter's failregex lines as Python regexes (<HOST> as
+    fail2ban expands it, roughly; the prefix substituted)."""
+    with open(os.path.join(TOP, "conf", "fail2ban", "filter.d", "pamps.conf")) as f:
+        text = f.read()
+    prefix = re.search(r"^_pamps_prefix = (.*)$", text, re.M).group(1)
+    block = re.search(r"^failregex = (.*?)\n\n", text, re.M | re.S).group(1)
+    host = r"(?P<host>[\w.:-]+)"
+    return [re.compile(line.strip().replace("%(_pamps_prefix)s", prefix)
+                       .replace("<HOST>", host)) for line in block.splitlines()]
+
+
+def test_log_lines_are_tagged_with_the_module(started):
+    """[pamps:info], so that LogLevel pamps:info turns on the module's own
+    info lines (a rejected token) and nothing else's."""
+    srv = started(HttpdServer(extra=TEST_DIRECTIVES + "LogLevel warn pamps:info\n"))
+    r = requests.get(srv.url("/users/me"), headers={"Authorization": "Bearer x.y.z"},
+                     timeout=10)
+    assert r.status_code == 401
+    lines = [l for l in srv.read_log().splitlines() if "PAMPS301" in l]
+    assert lines and all("[pamps:info]" in l for l in lines), srv.read_log()
+    assert "[:" not in srv.read_log()
+
+
+def test_failed_login_is_logged_for_fail2ban(started):
+    """A failed login: one notice line with the address and the account,
+    never the password; the shipped fail2ban filter finds the address, also
+    when the account name tries to pose as another."""
+    srv = started(HttpdServer(extra=TEST_DIRECTIVES + "LogLevel warn pamps:notice\n"))
+    c = Client(srv)
+    c.register()
+    for name in (c.username, 'x" PAMPS405: login failed from 10.9.8.7 for account "y'):
+        r = requests.post(srv.url("/auth/login"),
+                          json={"username": name, "password": "Wrong-secret-42"}, timeout=30)
+        assert r.status_code == 401
+    lines = [l for l in srv.read_log().splitlines() if "login failed" in l]
+    assert len(lines) == 2, srv.read_log()
+    assert "Wrong-secret-42" not in srv.read_log()
+    assert all("[pamps:notice]" in l and "from 127.0.0.1 " in l for l in lines)
+    assert '"%s"' % c.username in lines[0]
+    regexes = fail2ban_regexes()
+    for line in lines:
+        hosts = [m.group("host") for m in (rx.search(line) for rx in regexes) if m]
+        assert hosts == ["127.0.0.1"], line
+
+
+def test_throttled_login_is_logged(started):
+    srv = started(HttpdServer(extra="PampsArgon2 1024 1 1\nPampsLoginThrottle 2 100 300\n"
+                              "LogLevel warn pamps:notice\n"))
+    c = Client(srv)
+    c.register()
+    codes = [requests.post(srv.url("/auth/login"),
+                           json={"username": c.username, "password": "Wrong-secret-42"},
+                           timeout=30).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+    lines = [l for l in srv.read_log().splitlines() if "PAMPS602" in l]
+    assert len(lines) == 1 and "login throttled from 127.0.0.1" in lines[0]
+    assert [m.group("host") for m in (rx.search(lines[0]) for rx in fail2ban_regexes())
+            if m] == ["127.0.0.1"]
+
+
+def write_key(path, secret):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(secret + b"\n")
+
+
+def reload(node, extra):
+    """A graceful restart with the node's configuration rendered anew."""
+    node.extra = extra
+    node.render()
+    res = node._ctl("-k", "graceful")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def kid_of(token):
+    return jwt_parts(token)[0].get("kid")
+
+
+def test_key_rotation_across_two_nodes(started):
+    """The rotation procedure of the README on two nodes sharing one
+    database: a new key added on every node signs, while the tokens of the
+    old one (and those from before tokens named their key) keep working on
+    both nodes until the old key is removed."""
+    a = started(HttpdServer())
+    params = a.db_params if a.db_driver == "pgsql" else a.db_path
+    data = tempfile.mkdtemp(prefix="pamps-e2e-")
+    shutil.copy(os.path.join(a.dir, "jwt.key"), os.path.join(data, "jwt.key"))
+    b = started(HttpdServer(db_driver=a.db_driver, db_params=params, data_dir=data))
+    nodes = (a, b)
+    old_key = server_key(a)
+
+    alice = Client(a)
+    alice.register()
+    alice.login()
+    old_token, old_kid = alice.access, kid_of(alice.access)
+    assert old_kid
+    head, payload = jwt_parts(old_token)
+    legacy = jwt_sign(payload, old_key)            # no kid: issued before this change
+    assert kid_of(legacy) is None
+
+    def works(node, token):
+        r = requests.get(node.url("/users/me"), headers={"Authorization": "Bearer " + token},
+                         timeout=10)
+        assert r.status_code in (200, 401), r.text
+        return r.status_code == 200
+
+    def fresh_token(node):
+        c = Client(node, username=alice.username, password=alice.password)
+        c.login()
+        return c.access
+
+    # 1. a new key on every node, after the old one: it signs
+    new_key = b"n3w-" + os.urandom(33).hex().encode()
+    for node in nodes:
+        write_key(os.path.join(node.dir, "new.key"), new_key)
+        reload(node, TEST_DIRECTIVES + "PampsKeyFile %s\n" % os.path.join(node.dir, "new.key"))
+    for node in nodes:
+        wait_until(lambda: kid_of(fresh_token(node)) != old_kid,
+                   what="the new key to sign on port %d" % node.port)
+    new_token = fresh_token(b)
+    new_kid = kid_of(new_token)
+    assert new_kid and kid_of(fresh_token(a)) == new_kid    # the same id on every node
+    for node in nodes:
+        assert works(node, new_token)
+        assert works(node, old_token)
+        assert works(node, legacy)
+
+    # 2. the old key removed (after the refresh lifetime): its tokens end
+    # (here: the new key moved into the file the old one was in)
+    for node in nodes:
+        write_key(os.path.join(node.dir, "jwt.key"), new_key)
+        reload(node, TEST_DIRECTIVES)
+    for node in nodes:
+        wait_until(lambda: not works(node, old_token), what="the old key to go")
+        assert not works(node, legacy)
+        assert works(node, new_token)
+        assert kid_of(fresh_token(node)) == new_kid
+
+
+def test_key_id_rules(tmp_path):
+    key = tmp_path / "k.key"
+    write_key(str(key), b"x" * 20 + b"0123456789abcdef")
+    for line, message in [("PampsKeyFile %s bad/kid" % key, "key id 'bad/kid' must be"),
+                          ("PampsKeyFile %s same\nPampsKeyFile %s same" % (key, key),
+                           "key id 'same'")]:
+        srv = HttpdServer(extra=TEST_DIRECTIVES + line + "\n").render()
+        try:
+            ok, output = srv.config_test()
+        finally:
+            srv.cleanup()
+        assert not ok and message in output, output
