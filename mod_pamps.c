@@ -15,6 +15,7 @@
 #include "pamps_errors.h"
 #include "pamps_location.h"
 #include "pamps_request.h"
+#include "pamps_startup.h"
 
 /* mod_dbd may be loaded after us: its functions are found once all
  * modules are loaded, never linked directly. */
@@ -44,6 +45,15 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     return OK;
 }
 
+/* Runs under `apache2 -t` too (post_config does not). */
+static int startup_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                         server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    return pamps_startup_check(ptemp, s);
+}
+
 static void child_init(apr_pool_t *p, server_rec *s)
 {
     pamps_db_child_init(p, s);
@@ -58,6 +68,7 @@ static void register_hooks(apr_pool_t *p)
     pamps_request_use_routes(routes, nroutes);
 
     ap_hook_optional_fn_retrieve(retrieve_optional_fns, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(startup_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);

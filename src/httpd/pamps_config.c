@@ -209,9 +209,8 @@ static const char *read_key(cmd_parms *cmd, const char *path, char **out, apr_si
                             " /dev/urandom | base64", path);
     }
     if (fi.protection & APR_FPROT_WREAD) {
-        return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' is readable by every user"
-                            " (mode %04o): chmod o-rwx it (root:www-data 0640, or 0600)",
-                            path, (unsigned)(fi.protection & 0777));
+        return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' is readable by every user:"
+                            " chmod o-rwx it (root:www-data 0640, or 0600)", path);
     }
     buf[len] = '\0';
     *out = buf;
@@ -393,8 +392,12 @@ static const char *set_page_size(cmd_parms *cmd, void *dc, const char *def,
     const char *err;
 
     if ((err = parse_int(cmd, max, 1, 10000, &m))
-        || (err = parse_int(cmd, def, 1, m, &d))) {
+        || (err = parse_int(cmd, def, 1, 10000, &d))) {
         return err;
+    }
+    if (d > m) {
+        return apr_psprintf(cmd->pool, "PampsPageSize: the default page size %d is"
+                            " larger than the maximum %d", (int)d, (int)m);
     }
     conf->page_default = (int)d;
     conf->page_max = (int)m;
