@@ -508,6 +508,26 @@ int pamps_db_ping(pamps_req *req)
            && rows.nrows == 1;
 }
 
+const char *pamps_db_schema_mismatch(pamps_req *req)
+{
+    /* a connection of its own from the pool, not get_db's: with a stale
+     * schema the statements do not prepare, and that is what is asked */
+    ap_dbd_t *db = req->db ? req->db : dbd_acquire ? dbd_acquire(req->r) : NULL;
+    pamps_migrate_result res;
+
+    if (!db) {
+        return NULL;
+    }
+    pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
+    if (res.current > res.latest) {
+        return "schema newer than the module";
+    }
+    if (res.current < res.latest) {
+        return "schema older than the module";
+    }
+    return NULL;
+}
+
 /* At child start: check the schema and, with PampsAutoMigrate On, bring it
  * up to date, so a missing or stale schema is reported before any request. */
 void pamps_db_child_init(apr_pool_t *p, server_rec *s)

@@ -335,3 +335,22 @@ def test_database_www_data_cannot_write_is_refused(checked_conf):
 
 def srv_dir(output):
     return re.search(r"database directory '([^']+)'", output).group(1)
+
+
+# --- /health: degraded when the database answers but cannot serve ---
+
+def test_health_degraded_when_the_schema_differs(started):
+    srv = started(HttpdServer())
+    assert requests.get(srv.url("/health"), timeout=10).json()["status"] == "healthy"
+    latest = srv.sql("SELECT MAX(version) FROM pamps_schema_migrations")[0][0]
+    srv.sql("INSERT INTO pamps_schema_migrations (version, name, applied_at)"
+            " VALUES (?, 'from_the_future', '2030-01-01T00:00:00Z')", (latest + 1,))
+    r = requests.get(srv.url("/health"), timeout=10)
+    assert r.status_code == 503
+    assert r.json()["status"] == "degraded"
+    assert r.json()["database"] == "schema newer than the module"
+    srv.sql("DELETE FROM pamps_schema_migrations WHERE version >= ?", (latest,))
+    r = requests.get(srv.url("/health"), timeout=10)
+    assert r.status_code == 503
+    assert r.json() == {"status": "degraded", "database": "schema older than the module",
+                        "version": r.json()["version"], "environment": "test"}
