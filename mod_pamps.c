@@ -16,6 +16,7 @@
 #include "pamps_location.h"
 #include "pamps_request.h"
 #include "pamps_startup.h"
+#include "pamps_stats.h"
 
 /* mod_dbd may be loaded after us: its functions are found once all
  * modules are loaded, never linked directly. */
@@ -66,6 +67,7 @@ static void register_hooks(apr_pool_t *p)
     const pamps_route *routes = pamps_api_routes(p, &nroutes);
 
     pamps_request_use_routes(routes, nroutes);
+    pamps_stats_register_hooks(p, routes, nroutes);
 
     ap_hook_optional_fn_retrieve(retrieve_optional_fns, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(startup_check, NULL, NULL, APR_HOOK_MIDDLE);

@@ -75,6 +75,7 @@ typedef struct pamps_req {
     apr_table_t *query;           /* the query string's fields, once read */
     ap_dbd_t *db;                 /* acquired on first use */
     apr_dbd_transaction_t *txn;   /* open transaction, if any */
+    apr_interval_time_t db_time;  /* spent in database calls (pamps_stats.h) */
 } pamps_req;
 
 #endif

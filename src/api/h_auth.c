@@ -7,6 +7,7 @@
 #include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
+#include "pamps_stats.h"
 #include "pamps_throttle.h"
 #include "pamps_rules.h"
 
@@ -154,6 +155,7 @@ static int login(pamps_req *req)
                       "login failed from %s for account \"%s\"%s",
                       pamps_client_address(req->r), ap_escape_logitem(p, v[0].str),
                       user_id ? "" : " (no such account)");
+        pamps_stats_count(PAMPS_STAT_LOGIN_FAILED);
         return bad_credentials(req);
     }
     pamps_throttle_release(req, &attempt);

@@ -14,6 +14,7 @@
 #include "pamps_http.h"
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
+#include "pamps_stats.h"
 
 #define PREPARED_MARK "pamps:prepared"
 
@@ -252,6 +253,7 @@ static ap_dbd_t *get_db(pamps_req *req)
             return NULL;
         }
         req->db = db;
+        pamps_stats_db_held(req);
     }
     return req->db;
 }
@@ -359,8 +361,8 @@ static int call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nargs)
     return 1;
 }
 
-pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
-                                int nargs, const char *const *args)
+static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
+                                   int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
     apr_dbd_results_t *res = NULL;
@@ -390,8 +392,8 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     return PAMPS_DB_OK;
 }
 
-pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
-                              int nargs, const char *const *args)
+static pamps_db_status exec_statement(pamps_req *req, int stmt, int *affected,
+                                      int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
     int rv, nrows = 0;
@@ -416,6 +418,27 @@ pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
     }
     outage_ends(req->r);
     return PAMPS_DB_OK;
+}
+
+/* Both timed for the status page and the pamps-db-us note. */
+pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
+                                int nargs, const char *const *args)
+{
+    apr_time_t t0 = apr_time_now();
+    pamps_db_status st = select_rows(req, stmt, out, nargs, args);
+
+    pamps_stats_db_time(req, apr_time_now() - t0);
+    return st;
+}
+
+pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
+                              int nargs, const char *const *args)
+{
+    apr_time_t t0 = apr_time_now();
+    pamps_db_status st = exec_statement(req, stmt, affected, nargs, args);
+
+    pamps_stats_db_time(req, apr_time_now() - t0);
+    return st;
 }
 
 /* A transaction never outlives its request: if the handler did not end it,

@@ -354,3 +354,69 @@ def test_health_degraded_when_the_schema_differs(started):
     assert r.status_code == 503
     assert r.json() == {"status": "degraded", "database": "schema older than the module",
                         "version": r.json()["version"], "environment": "test"}
+
+
+# --- observability: mod_status section, notes for LogFormat ---
+
+STATUS = """
+LoadModule status_module /usr/lib/apache2/modules/mod_status.so
+<Location /server-status>
+    SetHandler server-status
+    Require all granted
+</Location>
+LogFormat "%{pamps-route}n|%{pamps-db-us}n|%u|%D|%>s" pampsroute
+CustomLog "logs-route.log" pampsroute
+"""
+
+
+def status_values(srv):
+    r = requests.get(srv.root + "/server-status?auto", timeout=10)
+    assert r.status_code == 200, r.text
+    return dict(line.split(": ", 1) for line in r.text.splitlines()
+                if line.startswith("Pamps "))
+
+
+def test_status_section_and_log_notes(started):
+    srv = started(AppendedServer(STATUS, extra="PampsArgon2 1024 1 1\n"
+                                 "PampsLoginThrottle 2 100000 300\n"))
+    before = status_values(srv)
+    c = Client(srv)
+    c.register()
+    c.login()
+    assert c.get("/users/me").status_code == 200
+    assert c.get("/tasks/999999999").status_code == 404
+    assert requests.get(srv.url("/no/such/path"), timeout=10).status_code == 404
+    codes = [requests.post(srv.url("/auth/login"),
+                           json={"username": c.username, "password": "Wrong-secret-42"},
+                           timeout=30).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+    after = {}
+
+    def grew(key):
+        return int(after[key]) - int(before.get(key, 0))
+
+    def counted():
+        # a request is counted once logged, just after its response
+        after.update(status_values(srv))
+        return (grew("Pamps auth requests") == 5
+                and after["Pamps DB connections held"] == "0")  # none outside a request
+
+    wait_until(counted, what="the last request to be counted")
+    assert grew("Pamps auth requests") == 5                 # register, login, 3 failed
+    assert grew("Pamps auth 4xx") == 3
+    assert grew("Pamps users requests") == 1
+    assert grew("Pamps tasks 4xx") == 1
+    assert grew("Pamps unrouted requests") == 1
+    assert grew("Pamps login failures") == 2
+    assert grew("Pamps logins throttled") == 1
+    assert grew("Pamps DB calls") > 5
+    assert float(after["Pamps DB mean us"]) > 0
+    html = requests.get(srv.root + "/server-status", timeout=10).text
+    assert "<h2>mod_pamps</h2>" in html
+
+    with open(os.path.join(srv.dir, "logs-route.log")) as f:
+        lines = [l.rstrip("\n").split("|") for l in f]
+    me = [l for l in lines if l[0] == "GET /users/me"]
+    assert len(me) == 1
+    assert me[0][2] == c.username and int(me[0][1]) > 0 and me[0][4] == "200"
+    assert any(l[0] == "POST /auth/login" and l[4] == "429" for l in lines)
