@@ -45,6 +45,8 @@ typedef struct {
     int auto_migrate;
     int throttle_account, throttle_address, throttle_window;
     int register_limit, register_window;
+    const char *sqlite_file;      /* DBDParams with sqlite3, when absolute
+                                   * (found by the startup check) */
 } pamps_srv_conf;
 
 /* Per-directory (per <Location>) settings. */

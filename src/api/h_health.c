@@ -8,7 +8,7 @@
 static int health(pamps_req *req)
 {
     int ok = pamps_db_ping(req);
-    const char *mismatch = pamps_db_schema_mismatch(req);
+    const char *mismatch = pamps_db_cannot_serve(req);
     const char *status = mismatch ? "degraded" : ok ? "healthy" : "unhealthy";
 
     return pamps_send_json(req, ok && !mismatch ? HTTP_OK : HTTP_SERVICE_UNAVAILABLE,
@@ -26,7 +26,7 @@ static const pamps_route routes[] = {
       .summary = "Service and database health",
       .description = "503 when the database cannot be reached (unhealthy) or answers"
                      " but cannot serve: its schema is older or newer than the module"
-                     " (degraded, the cause in database).",
+                     " or it is read-only (degraded, the cause in database).",
       .status = HTTP_OK, .response = "Health", .errors = { HTTP_SERVICE_UNAVAILABLE } },
 };
 /* clang-format on */

@@ -2,6 +2,7 @@
  * prepared once per connection, on its first use by this module, in the
  * dialect of its driver; all values travel as text. */
 #include <string.h>
+#include <unistd.h>
 
 #include "apr_atomic.h"
 #include "apr_optional.h"
@@ -531,7 +532,36 @@ int pamps_db_ping(pamps_req *req)
            && rows.nrows == 1;
 }
 
-const char *pamps_db_schema_mismatch(pamps_req *req)
+/* A PostgreSQL standby, or default_transaction_read_only; an SQLite file
+ * (or its directory, where the -wal file goes) this user cannot write. */
+static int read_only(pamps_req *req, ap_dbd_t *db)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int ro = 0;
+
+    if (strcmp(apr_dbd_name(db->driver), "pgsql") != 0) {
+        const char *file = req->sconf->sqlite_file;
+        char *dir = file ? apr_pstrdup(req->r->pool, file) : NULL;
+
+        if (!file) {
+            return 0;
+        }
+        *strrchr(dir, '/') = '\0';
+        return access(file, W_OK) != 0 || access(*dir ? dir : "/", W_OK) != 0;
+    }
+    if (apr_dbd_select(db->driver, req->r->pool, db->handle, &res,
+                       "SELECT current_setting('transaction_read_only')", 1) == 0) {
+        while (apr_dbd_get_row(db->driver, req->r->pool, res, &row, -1) == 0) {
+            const char *v = apr_dbd_get_entry(db->driver, row, 0);
+
+            ro = ro || (v && strcmp(v, "on") == 0);
+        }
+    }
+    return ro;
+}
+
+const char *pamps_db_cannot_serve(pamps_req *req)
 {
     /* a connection of its own from the pool, not get_db's: with a stale
      * schema the statements do not prepare, and that is what is asked */
@@ -548,7 +578,7 @@ const char *pamps_db_schema_mismatch(pamps_req *req)
     if (res.current < res.latest) {
         return "schema older than the module";
     }
-    return NULL;
+    return read_only(req, db) ? "database read-only" : NULL;
 }
 
 /* At child start: check the schema and, with PampsAutoMigrate On, bring it

@@ -183,6 +183,9 @@ static int check_server(apr_pool_t *p, server_rec *s, const ap_directive_t *hand
                                       refresh, access, s->server_hostname));
     }
     if (driver && strcmp(driver, "sqlite3") == 0) {
+        /* for /health, which tells a file turned read-only since */
+        conf->sqlite_file = (params && params[0] == '/')
+                            ? apr_pstrdup(s->process->pconf, params) : NULL;
         return check_sqlite(p, s, params);
     }
     return OK;

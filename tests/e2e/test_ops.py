@@ -420,3 +420,29 @@ def test_status_section_and_log_notes(started):
     assert len(me) == 1
     assert me[0][2] == c.username and int(me[0][1]) > 0 and me[0][4] == "200"
     assert any(l[0] == "POST /auth/login" and l[4] == "429" for l in lines)
+
+
+def test_health_degraded_when_the_database_is_read_only(started):
+    """SQLite: the file turned root's since the start; PostgreSQL: the
+    database made read-only (a standby answers alike)."""
+    srv = started(HttpdServer())
+    assert requests.get(srv.url("/health"), timeout=10).json()["status"] == "healthy"
+    if srv.db_driver == "sqlite3":
+        if os.geteuid() != 0:
+            pytest.skip("needs root (children run as www-data)")
+        os.chown(srv.db_path, 0, 0)
+        os.chmod(srv.db_path, 0o644)
+    else:
+        dbname = re.search(r"dbname=(\S+)", srv.db_params).group(1)
+        srv.sql("ALTER DATABASE %s SET default_transaction_read_only = on" % dbname)
+        srv.stop()              # new connections take the setting
+        srv.start()
+    try:
+        r = requests.get(srv.url("/health"), timeout=10)
+        assert r.status_code == 503
+        assert r.json()["status"] == "degraded"
+        assert r.json()["database"] == "database read-only"
+    finally:
+        if srv.db_driver == "sqlite3":      # the children close it at stop
+            st = os.stat(srv.dir)
+            os.chown(srv.db_path, st.st_uid, st.st_gid)
