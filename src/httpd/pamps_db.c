@@ -568,7 +568,8 @@ const char *pamps_db_cannot_serve(pamps_req *req)
     ap_dbd_t *db = req->db ? req->db : dbd_acquire ? dbd_acquire(req->r) : NULL;
     pamps_migrate_result res;
 
-    if (!db) {
+    /* a lost connection is "unavailable", not a schema found empty */
+    if (!db || apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
         return NULL;
     }
     pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
