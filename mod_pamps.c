@@ -18,6 +18,8 @@
 #include "pamps_http.h"
 #include "pamps_location.h"
 #include "pamps_request.h"
+#include "pamps_startup.h"
+#include "pamps_stats.h"
 
 /* mod_dbd may be loaded after us: its functions are found once all
  * modules are loaded, never linked directly. */
@@ -47,6 +49,15 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     return OK;
 }
 
+/* Runs under `apache2 -t` too (post_config does not). */
+static int startup_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                         server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    return pamps_startup_check(ptemp, s);
+}
+
 static void child_init(apr_pool_t *p, server_rec *s)
 {
     pamps_db_child_init(p, s);
@@ -60,8 +71,10 @@ static void register_hooks(apr_pool_t *p)
 
     pamps_request_use_routes(routes, nroutes);
     pamps_http_on_respond(pamps_extras_respond);
+    pamps_stats_register_hooks(p, routes, nroutes);
 
     ap_hook_optional_fn_retrieve(retrieve_optional_fns, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(startup_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
     pamps_auth_register_hooks(p);
@@ -72,7 +85,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
-AP_DECLARE_MODULE(pamps) = {
+module AP_MODULE_DECLARE_DATA pamps_module = {
     STANDARD20_MODULE_STUFF,
     pamps_create_dir_conf,
     pamps_merge_dir_conf,

@@ -22,14 +22,20 @@
  * site has its own number (tests/e2e/test_config.py keeps them unique). */
 #define PAMPS_LOGNO(n) "PAMPS" #n ": "
 
-extern module AP_MODULE_DECLARE_DATA pamps_module;
+/* Declares pamps_module and tags every file's log lines [pamps:level], so
+ * that "LogLevel pamps:info" applies to them (mod_pamps.c defines the
+ * module without AP_DECLARE_MODULE, which would declare this again). */
+APLOG_USE_MODULE(pamps);
 
 /* Per-server settings; -1/NULL mean "unset", defaults come from getters
  * (pamps_config.h). */
 typedef struct {
-    const char *key_file;
+    const char *key_file;         /* the signing key: the last PampsKeyFile */
     const unsigned char *key;
     apr_size_t key_len;
+    const char *kid;
+    apr_array_header_t *keys;     /* pamps_token_key, every PampsKeyFile in
+                                   * order (older keys still verify) */
     int alg;                      /* jwt_alg_t, or -1 */
     apr_int64_t access_ttl;       /* seconds */
     apr_int64_t refresh_ttl;
@@ -40,6 +46,8 @@ typedef struct {
     int throttle_account, throttle_address, throttle_window;
     int register_limit, register_window;
     const char *token_cookie;     /* PampsTokenCookie: the access token's cookie */
+    const char *sqlite_file;      /* DBDParams with sqlite3, when absolute
+                                   * (found by the startup check) */
 } pamps_srv_conf;
 
 /* Per-directory (per <Location>) settings. */
@@ -88,6 +96,7 @@ typedef struct pamps_req {
                                    * the response ends it */
     const char *idem_id;          /* the Idempotency-Key row the response goes to */
     int write_locked;             /* holds the SQLite write mutex (pamps_db.c) */
+    apr_interval_time_t db_time;  /* spent in database calls (pamps_stats.h) */
 } pamps_req;
 
 #endif

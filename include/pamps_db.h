@@ -29,6 +29,11 @@ pamps_db_status pamps_db_commit(pamps_req *req);
 void pamps_db_rollback(pamps_req *req);
 int pamps_db_fail(pamps_req *req, pamps_db_status st);
 int pamps_db_ping(pamps_req *req);
+
+/* Why the database answers but cannot serve, in a few words ("schema older
+ * than the module", "schema newer than the module", "database read-only"),
+ * or NULL when it can (or cannot be asked). */
+const char *pamps_db_cannot_serve(pamps_req *req);
 void pamps_db_child_init(apr_pool_t *p, server_rec *s);
 
 #endif

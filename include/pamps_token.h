@@ -6,11 +6,23 @@
 #include <apr_pools.h>
 #include <jwt.h>
 
+/* One HMAC secret and its key id (the "kid" header of the tokens it signs). */
 typedef struct {
+    const char *kid;
     const unsigned char *key;
     size_t key_len;
+} pamps_token_key;
+
+typedef struct {
+    const unsigned char *key;   /* the signing key */
+    size_t key_len;
     jwt_alg_t alg;
-    const char *issuer;      /* NULL: none issued, none required */
+    const char *issuer;         /* NULL: none issued, none required */
+    const char *kid;            /* the signing key's id, put in the header;
+                                 * NULL: none */
+    const pamps_token_key *ring;    /* every key accepted, oldest first, the
+                                     * signing one included (rotation) */
+    int nring;                  /* 0: the signing key alone */
 } pamps_token_keys;
 
 typedef struct {
@@ -28,7 +40,8 @@ typedef struct {
 char *pamps_token_issue(apr_pool_t *p, const pamps_token_keys *keys,
                         const pamps_claims *claims);
 
-/* Verifies signature, pinned algorithm, exp (required), iss when configured,
+/* Verifies with the key the token's kid names (a token without kid, signed
+ * before tokens carried one: with any key of the ring), then signature, pinned algorithm, exp (required), iss when configured,
  * type == want_type. Returns 0 and fills out (strings in p), or -1 with a
  * short reason in *why (for logs, never for clients). */
 int pamps_token_verify(apr_pool_t *p, const pamps_token_keys *keys,

@@ -7,6 +7,7 @@
 #include "pamps_api.h"
 #include "pamps_account.h"
 #include "pamps_sql.h"
+#include "pamps_stats.h"
 #include "pamps_throttle.h"
 #include "pamps_rules.h"
 
@@ -179,6 +180,13 @@ static int login(pamps_req *req)
         return DONE;
     }
     if (!pamps_password_verify(p, &cost, hash, v[1].str)) {
+        /* for fail2ban (conf/fail2ban/): the address right after a fixed
+         * prefix, so no account name can pose as one */
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r, PAMPS_LOGNO(405)
+                      "login failed from %s for account \"%s\"%s",
+                      pamps_client_address(req->r), ap_escape_logitem(p, v[0].str),
+                      user_id ? "" : " (no such account)");
+        pamps_stats_count(PAMPS_STAT_LOGIN_FAILED);
         return bad_credentials(req);
     }
     pamps_throttle_release(req, &attempt);

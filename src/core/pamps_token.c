@@ -60,6 +60,7 @@ char *pamps_token_issue(apr_pool_t *p, const pamps_token_keys *keys,
         || jwt_add_grant_int(jwt, "ver", (long)c->ver)
         || (c->fam && jwt_add_grant(jwt, "fam", c->fam))
         || (keys->issuer && jwt_add_grant(jwt, "iss", keys->issuer))
+        || (keys->kid && jwt_add_header(jwt, "kid", keys->kid))
         || jwt_set_alg(jwt, keys->alg, keys->key, (int)keys->key_len)) {
         jwt_free(jwt);
         return NULL;
@@ -104,6 +105,54 @@ static int fail(const char **why, const char *reason)
     return -1;
 }
 
+/* The token's kid header, read without verifying anything (the key it
+ * names does that): NULL when there is none. */
+static const char *token_kid(apr_pool_t *p, const char *token)
+{
+    jwt_t *jwt = NULL;
+    const char *kid = NULL;
+
+    if (jwt_decode(&jwt, token, NULL, 0) == 0 && jwt) {
+        const char *h = jwt_get_header(jwt, "kid");
+
+        kid = h ? apr_pstrdup(p, h) : NULL;
+    }
+    jwt_free(jwt);
+    return kid;
+}
+
+/* Decodes with the key the token names; a token without kid (from before
+ * tokens carried one) with whichever key of the ring signed it. */
+static int decode_with_ring(apr_pool_t *p, const pamps_token_keys *keys,
+                            const char *token, jwt_t **jwt, const char **why)
+{
+    const char *kid;
+
+    if (keys->nring == 0) {
+        if (jwt_decode(jwt, token, keys->key, (int)keys->key_len) || !*jwt) {
+            return fail(why, "bad signature or malformed token");
+        }
+        return 0;
+    }
+    kid = token_kid(p, token);
+    for (int i = 0; i < keys->nring; i++) {
+        const pamps_token_key *k = &keys->ring[i];
+
+        if (kid && strcmp(kid, k->kid) != 0) {
+            continue;
+        }
+        if (jwt_decode(jwt, token, k->key, (int)k->key_len) == 0 && *jwt) {
+            return 0;
+        }
+        *jwt = NULL;
+        if (kid) {
+            break;
+        }
+    }
+    return fail(why, kid ? "bad signature, or a key id no PampsKeyFile names"
+                         : "bad signature or malformed token");
+}
+
 int pamps_token_verify(apr_pool_t *p, const pamps_token_keys *keys,
                        const char *token, const char *want_type, long long now,
                        pamps_claims *out, const char **why)
@@ -121,8 +170,8 @@ int pamps_token_verify(apr_pool_t *p, const pamps_token_keys *keys,
     if (!well_formed(token)) {
         return fail(why, "malformed token");
     }
-    if (jwt_decode(&jwt, token, keys->key, (int)keys->key_len) || !jwt) {
-        return fail(why, "bad signature or malformed token");
+    if (decode_with_ring(p, keys, token, &jwt, why)) {
+        return -1;
     }
     if (jwt_get_alg(jwt) != keys->alg) {
         fail(why, "algorithm differs from the configured one");

@@ -4,6 +4,7 @@
 
 #include "apr_file_io.h"
 #include "apr_lib.h"
+#include "apr_sha1.h"
 #include "apr_strings.h"
 
 #include "pamps_config.h"
@@ -31,9 +32,12 @@ void *pamps_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
 {
     pamps_srv_conf *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
 
+    /* a virtual host's PampsKeyFile lines replace the main server's ring */
     MERGE_PTR(key_file);
     MERGE_PTR(key);
     conf->key_len = add->key ? add->key_len : base->key_len;
+    conf->kid = add->key ? add->kid : base->kid;
+    conf->keys = add->key ? add->keys : base->keys;
     MERGE(alg);
     MERGE(access_ttl);
     MERGE(refresh_ttl);
@@ -56,7 +60,8 @@ void *pamps_create_dir_conf(apr_pool_t *p, char *dir)
 {
     pamps_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->mount = dir;
+    (void)dir;              /* the mount is PampsMount's, or the section's
+                             * that sets the handler (pamps_mount) */
     conf->max_body = UNSET;
     conf->page_default = conf->page_max = UNSET;
     conf->forward_identity = conf->forward_token = UNSET;
@@ -68,7 +73,7 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     pamps_dir_conf *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
 
-    MERGE_PTR(mount);       /* the innermost section that set one */
+    MERGE_PTR(mount);       /* the innermost PampsMount */
     MERGE(max_body);
     MERGE(page_default);
     MERGE(page_max);
@@ -156,7 +161,9 @@ pamps_argon2_cost pamps_conf_argon2(const pamps_srv_conf *c)
 
 pamps_token_keys pamps_conf_token_keys(const pamps_srv_conf *c)
 {
-    pamps_token_keys keys = { c->key, c->key_len, pamps_conf_alg(c), c->issuer };
+    pamps_token_keys keys = { c->key, c->key_len, pamps_conf_alg(c), c->issuer, c->kid,
+                              c->keys ? (const pamps_token_key *)c->keys->elts : NULL,
+                              c->keys ? c->keys->nelts : 0 };
     return keys;
 }
 
@@ -180,23 +187,43 @@ static pamps_srv_conf *srv(cmd_parms *cmd)
     return ap_get_module_config(cmd->server->module_config, &pamps_module);
 }
 
-static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
+/* The default key id: a short fingerprint of the secret, so every node
+ * reading the same file names it alike without configuring one. */
+static const char *key_fingerprint(apr_pool_t *p, const char *key, apr_size_t len)
 {
-    pamps_srv_conf *conf = srv(cmd);
-    const char *path = ap_server_root_relative(cmd->pool, arg);
+    unsigned char digest[APR_SHA1_DIGESTSIZE];
+    apr_sha1_ctx_t ctx;
+    char *hex = apr_palloc(p, 13);
+
+    apr_sha1_init(&ctx);
+    apr_sha1_update_binary(&ctx, (const unsigned char *)key, (unsigned int)len);
+    apr_sha1_final(digest, &ctx);
+    for (int i = 0; i < 6; i++) {
+        apr_snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    }
+    return hex;
+}
+
+static int valid_kid(const char *kid)
+{
+    apr_size_t n = strlen(kid);
+
+    return n >= 1 && n <= 64 && strspn(kid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                            "qrstuvwxyz0123456789._-") == n;
+}
+
+/* Reads a key file: NULL and the secret in *out, or why it is refused. */
+static const char *read_key(cmd_parms *cmd, const char *path, char **out, apr_size_t *out_len)
+{
     apr_file_t *f;
     apr_finfo_t fi;
-    apr_size_t len;
+    apr_size_t len, blanks = 0;
     char *buf;
     apr_status_t rv;
 
-    (void)dc;
-    if (!path) {
-        return apr_psprintf(cmd->pool, "PampsKeyFile: invalid path '%s'", arg);
-    }
     rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->pool);
     if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_PROT, f);
     }
     if (rv != APR_SUCCESS) {
         return apr_psprintf(cmd->pool, "PampsKeyFile: cannot read '%s'", path);
@@ -219,10 +246,63 @@ static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
         return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' holds %d bytes; an HMAC"
                             " key needs at least %d", path, (int)len, MIN_KEY_BYTES);
     }
+    for (apr_size_t i = 0; i < len; i++) {
+        blanks += apr_isspace(buf[i]) || buf[i] == buf[0];
+    }
+    if (blanks == len) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' holds no secret (one byte"
+                            " repeated, or blanks): make one with head -c 48"
+                            " /dev/urandom | base64", path);
+    }
+    if (fi.protection & APR_FPROT_WREAD) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: '%s' is readable by every user:"
+                            " chmod o-rwx it (root:www-data 0640, or 0600)", path);
+    }
     buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return NULL;
+}
+
+/* PampsKeyFile path [kid], repeatable: every key verifies the tokens that
+ * name its kid; the last one signs. */
+static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg, const char *kid)
+{
+    pamps_srv_conf *conf = srv(cmd);
+    const char *path = ap_server_root_relative(cmd->pool, arg), *err;
+    pamps_token_key *k;
+    char *buf = NULL;
+    apr_size_t len = 0;
+
+    (void)dc;
+    if (!path) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: invalid path '%s'", arg);
+    }
+    if ((err = read_key(cmd, path, &buf, &len))) {
+        return err;
+    }
+    if (kid && !valid_kid(kid)) {
+        return apr_psprintf(cmd->pool, "PampsKeyFile: key id '%s' must be 1 to 64 letters,"
+                            " digits, '.', '_' or '-'", kid);
+    }
+    kid = kid ? kid : key_fingerprint(cmd->pool, buf, len);
+    if (!conf->keys) {
+        conf->keys = apr_array_make(cmd->pool, 2, sizeof(pamps_token_key));
+    }
+    for (int i = 0; i < conf->keys->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(conf->keys, i, pamps_token_key).kid, kid) == 0) {
+            return apr_psprintf(cmd->pool, "PampsKeyFile: key id '%s' (of '%s') is"
+                                " already taken by another PampsKeyFile", kid, path);
+        }
+    }
+    k = apr_array_push(conf->keys);
+    k->kid = kid;
+    k->key = (const unsigned char *)buf;
+    k->key_len = len;
     conf->key_file = path;
-    conf->key = (const unsigned char *)buf;
+    conf->key = k->key;
     conf->key_len = len;
+    conf->kid = kid;
     return NULL;
 }
 
@@ -358,8 +438,12 @@ static const char *set_page_size(cmd_parms *cmd, void *dc, const char *def,
     const char *err;
 
     if ((err = parse_int(cmd, max, 1, 10000, &m))
-        || (err = parse_int(cmd, def, 1, m, &d))) {
+        || (err = parse_int(cmd, def, 1, 10000, &d))) {
         return err;
+    }
+    if (d > m) {
+        return apr_psprintf(cmd->pool, "PampsPageSize: the default page size %d is"
+                            " larger than the maximum %d", (int)d, (int)m);
     }
     conf->page_default = (int)d;
     conf->page_max = (int)m;
@@ -477,8 +561,9 @@ static const char *set_mount(cmd_parms *cmd, void *dc, const char *arg)
 
 /* clang-format off */
 const command_rec pamps_directives[] = {
-    AP_INIT_TAKE1("PampsKeyFile", set_key_file, NULL, RSRC_CONF,
-                  "file holding the JWT signing secret (at least 32 bytes)"),
+    AP_INIT_TAKE12("PampsKeyFile", set_key_file, NULL, RSRC_CONF,
+                   "file holding a JWT secret (at least 32 bytes) and an optional key id;"
+                   " repeatable: the last one signs, all verify"),
     AP_INIT_TAKE1("PampsAlgorithm", set_algorithm, NULL, RSRC_CONF,
                   "JWT algorithm: HS256 (default), HS384 or HS512"),
     AP_INIT_TAKE12("PampsTokenTTL", set_token_ttl, NULL, RSRC_CONF,

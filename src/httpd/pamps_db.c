@@ -2,6 +2,7 @@
  * prepared once per connection, on its first use by this module, in the
  * dialect of its driver; all values travel as text. */
 #include <string.h>
+#include <unistd.h>
 
 #include "apr_atomic.h"
 #include "apr_global_mutex.h"
@@ -17,6 +18,7 @@
 #include "pamps_http.h"
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
+#include "pamps_stats.h"
 
 #define PREPARED_MARK "pamps:prepared"
 
@@ -327,6 +329,7 @@ static ap_dbd_t *get_db(pamps_req *req)
             return NULL;
         }
         req->db = db;
+        pamps_stats_db_held(req);
     }
     return req->db;
 }
@@ -440,8 +443,8 @@ static int call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nargs)
     return 1;
 }
 
-pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
-                                int nargs, const char *const *args)
+static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
+                                   int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
     apr_dbd_results_t *res = NULL;
@@ -474,8 +477,8 @@ pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
     return PAMPS_DB_OK;
 }
 
-pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
-                              int nargs, const char *const *args)
+static pamps_db_status exec_statement(pamps_req *req, int stmt, int *affected,
+                                      int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
     int rv, nrows = 0, locked;
@@ -515,6 +518,27 @@ static void end_transaction(pamps_req *req)
     req->txn = NULL;
     apr_dbd_transaction_mode_set(req->db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
     apr_dbd_transaction_end(req->db->driver, req->r->pool, txn);
+}
+
+/* Both timed for the status page and the pamps-db-us note. */
+pamps_db_status pamps_db_select(pamps_req *req, int stmt, pamps_rows *out,
+                                int nargs, const char *const *args)
+{
+    apr_time_t t0 = apr_time_now();
+    pamps_db_status st = select_rows(req, stmt, out, nargs, args);
+
+    pamps_stats_db_time(req, apr_time_now() - t0);
+    return st;
+}
+
+pamps_db_status pamps_db_exec(pamps_req *req, int stmt, int *affected,
+                              int nargs, const char *const *args)
+{
+    apr_time_t t0 = apr_time_now();
+    pamps_db_status st = exec_statement(req, stmt, affected, nargs, args);
+
+    pamps_stats_db_time(req, apr_time_now() - t0);
+    return st;
 }
 
 /* A transaction never outlives its request: if the handler did not end it,
@@ -618,6 +642,56 @@ int pamps_db_ping(pamps_req *req)
 
     return pamps_db_select(req, PAMPS_SQL_PING, &rows, PAMPS_NOARGS) == PAMPS_DB_OK
            && rows.nrows == 1;
+}
+
+/* A PostgreSQL standby, or default_transaction_read_only; an SQLite file
+ * (or its directory, where the -wal file goes) this user cannot write. */
+static int read_only(pamps_req *req, ap_dbd_t *db)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int ro = 0;
+
+    if (strcmp(apr_dbd_name(db->driver), "pgsql") != 0) {
+        const char *file = req->sconf->sqlite_file;
+        char *dir = file ? apr_pstrdup(req->r->pool, file) : NULL;
+
+        if (!file) {
+            return 0;
+        }
+        *strrchr(dir, '/') = '\0';
+        return access(file, W_OK) != 0 || access(*dir ? dir : "/", W_OK) != 0;
+    }
+    if (apr_dbd_select(db->driver, req->r->pool, db->handle, &res,
+                       "SELECT current_setting('transaction_read_only')", 1) == 0) {
+        while (apr_dbd_get_row(db->driver, req->r->pool, res, &row, -1) == 0) {
+            const char *v = apr_dbd_get_entry(db->driver, row, 0);
+
+            ro = ro || (v && strcmp(v, "on") == 0);
+        }
+    }
+    return ro;
+}
+
+const char *pamps_db_cannot_serve(pamps_req *req)
+{
+    /* a connection of its own from the pool, not get_db's: with a stale
+     * schema the statements do not prepare, and that is what is asked */
+    ap_dbd_t *db = req->db ? req->db : dbd_acquire ? dbd_acquire(req->r) : NULL;
+    pamps_migrate_result res;
+
+    /* a lost connection is "unavailable", not a schema found empty */
+    if (!db || apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
+        return NULL;
+    }
+    pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
+    if (res.current > res.latest) {
+        return "schema newer than the module";
+    }
+    if (res.current < res.latest) {
+        return "schema older than the module";
+    }
+    return read_only(req, db) ? "database read-only" : NULL;
 }
 
 /* At child start: check the schema and, with PampsAutoMigrate On, bring it

@@ -14,6 +14,7 @@
 #include "pamps_form.h"
 #include "pamps_http.h"
 #include "pamps_json_text.h"
+#include "pamps_location.h"
 #include "pamps_time.h"
 
 /* After the headers of a 200 to GET are set: sets the ETag; 1 when
@@ -144,15 +145,19 @@ int pamps_send_401(request_rec *r, const char *detail, int token_sent)
     return write_json(r, HTTP_UNAUTHORIZED, json_pack("{s:s}", "detail", detail));
 }
 
-/* The API's mount point: PampsMount, or the <Location> holding a Pamps
- * directive, or else the innermost section with core directives such as
- * SetHandler pamps (core keeps its path). */
+/* The API's mount point: PampsMount, or the <Location> that set
+ * "SetHandler pamps" (sections nested in it, with headers or access rules,
+ * do not move it), or else the innermost section's path. */
 const char *pamps_mount(request_rec *r, const pamps_dir_conf *dconf)
 {
     core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
-    const char *mount = dconf->mount ? dconf->mount : (core && core->d) ? core->d : "";
-    apr_size_t n = strlen(mount);
+    const char *mount = dconf->mount ? dconf->mount : pamps_location_handler_section(r);
+    apr_size_t n;
 
+    if (!mount) {
+        mount = (core && core->d) ? core->d : "";
+    }
+    n = strlen(mount);
     while (n > 0 && mount[n - 1] == '/') {
         n--;                    /* "/api/v1/" answers as "/api/v1" */
     }

@@ -25,6 +25,28 @@ int pamps_location_sets_handler(request_rec *r)
     return !err && handler && strcmp(handler, PAMPS_HANDLER) == 0;
 }
 
+const char *pamps_location_handler_section(request_rec *r)
+{
+    const core_dir_config *d = ap_get_core_module_config(r->per_dir_config);
+    const core_server_config *sc = ap_get_core_module_config(r->server->module_config);
+    ap_conf_vector_t **sections;
+
+    if (!d || !d->expr_handler || !sc->sec_url) {
+        return NULL;
+    }
+    /* a merge keeps the innermost SetHandler's expression itself: the
+     * section holding that very expression is the one that set it */
+    sections = (ap_conf_vector_t **)sc->sec_url->elts;
+    for (int i = sc->sec_url->nelts - 1; i >= 0; i--) {
+        const core_dir_config *s = ap_get_core_module_config(sections[i]);
+
+        if (s->expr_handler == d->expr_handler) {
+            return s->d;
+        }
+    }
+    return NULL;
+}
+
 int pamps_location_is_api(request_rec *r)
 {
     ap_conf_vector_t *saved = r->per_dir_config;

@@ -15,6 +15,7 @@
 #include "pamps_http.h"
 #include "pamps_throttle.h"
 #include "pamps_sql.h"
+#include "pamps_stats.h"
 #include "pamps_time.h"
 
 /* Expired refresh tokens are kept this long past their exp: a node whose
@@ -65,7 +66,7 @@ static pamps_db_status over_limit(pamps_req *req, const key_limit *k, long long 
 /* Counts an attempt for each of the keys: OK when every key is within its
  * limit; otherwise the rows are given back and the 429 (or 503) is sent. */
 static int count_attempt(pamps_req *req, const key_limit *keys, int n, pamps_attempt *a,
-                         const char *message)
+                         pamps_stat_event ev, const char *what, const char *message)
 {
     apr_pool_t *p = req->r->pool;
     long long now = now_sec();
@@ -93,6 +94,10 @@ static int count_attempt(pamps_req *req, const key_limit *keys, int n, pamps_att
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r, PAMPS_LOGNO(602)
+                  "%s throttled from %s for %d s", what, pamps_client_address(req->r),
+                  retry_after);
+    pamps_stats_count(ev);
     apr_table_setn(req->r->err_headers_out, "Retry-After", apr_itoa(p, retry_after));
     return pamps_send_error(req, HTTP_TOO_MANY_REQUESTS, message);
 }
@@ -121,7 +126,7 @@ int pamps_throttle_login(pamps_req *req, const char *user_id, const char *name,
         ap_str_tolower(lower);
         keys[0].key = apr_pstrcat(p, "name:", lower, NULL);
     }
-    return count_attempt(req, keys, 2, a, "Too many failed login attempts; try again later");
+    return count_attempt(req, keys, 2, a, PAMPS_STAT_LOGIN_THROTTLED, "login", "Too many failed login attempts; try again later");
 }
 
 int pamps_throttle_register(pamps_req *req, pamps_attempt *a)
@@ -129,7 +134,8 @@ int pamps_throttle_register(pamps_req *req, pamps_attempt *a)
     key_limit key = { address_key(req, "register:"), pamps_conf_register_limit(req->sconf),
                       pamps_conf_register_window(req->sconf) };
 
-    return count_attempt(req, &key, 1, a, "Too many registrations from your address;"
+    return count_attempt(req, &key, 1, a, PAMPS_STAT_REGISTER_THROTTLED, "registration",
+                         "Too many registrations from your address;"
                          " try again later");
 }
 

@@ -7,7 +7,7 @@ static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = fuzz_pool();
-    pamps_token_keys keys = { key, sizeof(key) - 1, JWT_ALG_HS256, "fuzz" };
+    pamps_token_keys keys = { key, sizeof(key) - 1, JWT_ALG_HS256, "fuzz", NULL, NULL, 0 };
     const char *token = fuzz_text(p, data, size), *why = NULL;
     pamps_claims claims;
 

@@ -25,13 +25,13 @@
 static const unsigned char secret[] = "0123456789abcdef0123456789abcdef";
 #define NOW 1800000000LL
 
-static const pamps_token_keys hs256 = { secret, sizeof(secret) - 1, JWT_ALG_HS256, NULL };
-static const pamps_token_keys hs512 = { secret, sizeof(secret) - 1, JWT_ALG_HS512, NULL };
-static const pamps_token_keys hs256_iss = { secret, sizeof(secret) - 1, JWT_ALG_HS256, "pamps" };
+static const pamps_token_keys hs256 = { secret, sizeof(secret) - 1, JWT_ALG_HS256, NULL, NULL, NULL, 0 };
+static const pamps_token_keys hs512 = { secret, sizeof(secret) - 1, JWT_ALG_HS512, NULL, NULL, NULL, 0 };
+static const pamps_token_keys hs256_iss = { secret, sizeof(secret) - 1, JWT_ALG_HS256, "pamps", NULL, NULL, 0 };
 static const pamps_token_keys hs256_other_iss = { secret, sizeof(secret) - 1, JWT_ALG_HS256,
-                                                  "someone-else" };
+                                                  "someone-else", NULL, NULL, 0 };
 static const pamps_token_keys hs256_other_key = { (const unsigned char *)"another key, not ours",
-                                                  21, JWT_ALG_HS256, NULL };
+                                                  21, JWT_ALG_HS256, NULL, NULL, NULL, 0 };
 
 /* libjwt 1.10.2's jwt_b64_decode() mallocs 0 bytes for an empty segment and
  * then writes past it (valgrind: "Invalid write of size 1 ... 0 bytes after a
@@ -215,7 +215,7 @@ static void test_no_issuer_configured_means_no_iss_claim(void **state)
 static void test_other_algorithms_round_trip(void **state)
 {
     pamps_claims c = access_claims(), out;
-    pamps_token_keys hs384 = { secret, sizeof(secret) - 1, JWT_ALG_HS384, NULL };
+    pamps_token_keys hs384 = { secret, sizeof(secret) - 1, JWT_ALG_HS384, NULL, NULL, NULL, 0 };
     (void)state;
 
     assert_int_equal(verify(&hs384, issue(&hs384, &c), "access", NOW, &out), 0);
@@ -340,7 +340,7 @@ static void test_alg_pinned(void **state)
 {
     pamps_claims c = access_claims();
     char *t512 = issue(&hs512, &c), *t256 = issue(&hs256, &c);
-    pamps_token_keys hs384 = { secret, sizeof(secret) - 1, JWT_ALG_HS384, NULL };
+    pamps_token_keys hs384 = { secret, sizeof(secret) - 1, JWT_ALG_HS384, NULL, NULL, NULL, 0 };
     jwt_t *jwt = NULL;
     (void)state;
 
@@ -513,6 +513,51 @@ static void test_alg_from_name(void **state)
     }
 }
 
+/* Key rotation: the newest key signs and names itself in the header; the
+ * older ones verify the tokens that name them; a token without kid (issued
+ * before tokens carried one) verifies with any key of the ring. */
+static const unsigned char old_secret[] = "old-old-old-old-old-old-old-old-old";
+static const unsigned char new_secret[] = "new-new-new-new-new-new-new-new-new";
+static const pamps_token_key ring[] = {
+    { "k1", old_secret, sizeof(old_secret) - 1 },
+    { "k2", new_secret, sizeof(new_secret) - 1 },
+};
+static const pamps_token_keys signs_old = { old_secret, sizeof(old_secret) - 1, JWT_ALG_HS256,
+                                            NULL, "k1", ring, 1 };
+static const pamps_token_keys signs_new = { new_secret, sizeof(new_secret) - 1, JWT_ALG_HS256,
+                                            NULL, "k2", ring, 2 };
+static const pamps_token_keys new_only = { new_secret, sizeof(new_secret) - 1, JWT_ALG_HS256,
+                                           NULL, "k2", ring + 1, 1 };
+
+static void test_key_rotation(void **state)
+{
+    pamps_claims c = access_claims(), out;
+    pamps_token_keys legacy = { old_secret, sizeof(old_secret) - 1, JWT_ALG_HS256,
+                                NULL, NULL, NULL, 0 };
+    pamps_token_keys liar = signs_old;
+    char *old_token, *new_token, *legacy_token, *lying_token;
+    jwt_t *jwt = NULL;
+    (void)state;
+
+    old_token = issue(&signs_old, &c);
+    new_token = issue(&signs_new, &c);
+    legacy_token = issue(&legacy, &c);
+    liar.kid = "k2";            /* names the new key, signed with the old */
+    lying_token = issue(&liar, &c);
+    assert_int_equal(jwt_decode(&jwt, new_token, NULL, 0), 0);
+    assert_string_equal(jwt_get_header(jwt, "kid"), "k2");
+    jwt_free(jwt);
+    assert_int_equal(verify(&signs_new, old_token, "access", NOW, &out), 0);
+    assert_int_equal(verify(&signs_new, new_token, "access", NOW, &out), 0);
+    assert_int_equal(verify(&signs_new, legacy_token, "access", NOW, &out), 0);
+    assert_int_equal(verify(&signs_old, new_token, "access", NOW, &out), -1);
+    assert_int_equal(verify(&signs_new, lying_token, "access", NOW, &out), -1);
+    /* the old key removed: its tokens end */
+    assert_int_equal(verify(&new_only, new_token, "access", NOW, &out), 0);
+    assert_int_equal(verify(&new_only, old_token, "access", NOW, &out), -1);
+    assert_int_equal(verify(&new_only, legacy_token, "access", NOW, &out), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -533,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_empty_segments_never_reach_libjwt),
         cmocka_unit_test(test_new_id),
         cmocka_unit_test(test_alg_from_name),
+        cmocka_unit_test(test_key_rotation),
     };
     return cmocka_run_group_tests_name("token", tests, setup, teardown);
 }
