@@ -275,7 +275,10 @@ class HttpdServer:
         return bad + self.new_reports()
 
     def new_reports(self):
-        """Sanitizer reports written since the last call (or mark_log)."""
+        """Sanitizer reports written since the last call (or mark_log); an
+        installed server (no directory of ours) writes none here."""
+        if not self.dir:
+            return []
         reports = sanitizer_reports(self.dir)
         new, self._reports_seen = reports - self._reports_seen, reports
         return report_texts(new)
