@@ -679,16 +679,20 @@ const char *pamps_db_cannot_serve(pamps_req *req)
      * schema the statements do not prepare, and that is what is asked */
     ap_dbd_t *db = req->db ? req->db : dbd_acquire ? dbd_acquire(req->r) : NULL;
     pamps_migrate_result res;
+    int rc;
 
     /* a lost connection is "unavailable", not a schema found empty */
     if (!db || apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
         return NULL;
     }
-    pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
+    memset(&res, 0, sizeof(res));
+    rc = pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
     if (res.current > res.latest) {
         return "schema newer than the module";
     }
-    if (res.current < res.latest) {
+    /* a version that could not be read now (another child's write lock, a
+     * schema change this connection meets first) is no verdict */
+    if (rc == 0 && res.current < res.latest) {
         return "schema older than the module";
     }
     return read_only(req, db) ? "database read-only" : NULL;
