@@ -74,7 +74,7 @@ def nodb_server():
 
 def test_health_shape(server):
     r = Client(server).get("/health")
-    assert r.status_code == 200
+    assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].startswith("application/json")
     body = r.json()
     assert {"status", "version", "environment", "database"} <= set(body)
@@ -86,7 +86,7 @@ def test_health_shape(server):
 
 def test_health_with_trailing_slash(server):
     r = Client(server).get("/health/")
-    assert r.status_code == 200
+    assert r.status_code == 200, r.text
     assert r.json()["status"] == "healthy"
 
 
