@@ -685,13 +685,19 @@ const char *pamps_db_cannot_serve(pamps_req *req)
     if (!db || apr_dbd_check_conn(db->driver, req->r->pool, db->handle) != APR_SUCCESS) {
         return NULL;
     }
-    memset(&res, 0, sizeof(res));
-    rc = pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
-    if (res.current > res.latest) {
-        return "schema newer than the module";
+    /* A connection's first statement after a schema change made elsewhere
+     * can come back empty from the sqlite3 driver (as if no version were
+     * recorded): an older schema is believed when a second read agrees. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        memset(&res, 0, sizeof(res));
+        rc = pamps_migrate(req->r->pool, db->driver, db->handle, 0, &res);
+        if (res.current > res.latest) {
+            return "schema newer than the module";
+        }
+        if (rc != 0 || res.current >= res.latest) {
+            break;              /* no verdict from a failed read; or current */
+        }
     }
-    /* a version that could not be read now (another child's write lock, a
-     * schema change this connection meets first) is no verdict */
     if (rc == 0 && res.current < res.latest) {
         return "schema older than the module";
     }
