@@ -5,6 +5,7 @@
 
 #include "pamps.h"
 #include "pamps_json.h"
+#include "pamps_views.h"
 
 /* Sets req->body to the request's JSON object (or form fields) and returns
  * OK, or sends the 413/415/400 and returns DONE. */
@@ -21,7 +22,13 @@ int pamps_send_422(pamps_req *req, json_t *errors);
 int pamps_send_no_content(pamps_req *req);
 /* a JSON text as it was first sent (a replayed or a kept response) */
 int pamps_send_stored(pamps_req *req, int status, const char *text);
-int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...);
+/* view(row) as the response */
+int pamps_send_view(pamps_req *req, int status, pamps_row_view view, const pamps_row *row);
+/* the text w holds (pamps_jw_finish'ed here) */
+int pamps_send_written(pamps_req *req, int status, pamps_jw *w);
+/* 201 with view(row) and Location: the mount point + path_fmt's path */
+int pamps_send_created(pamps_req *req, pamps_row_view view, const pamps_row *row,
+                       const char *path_fmt, ...);
 int pamps_send_401(request_rec *r, const char *detail, int token_sent);
 
 /* Every response passes the hook before it is written (the HTTP extras,

@@ -28,7 +28,6 @@ int pamps_read_feed_page(pamps_req *req, pamps_page *page);
  * reads a counter that needs fewer) and list_stmt with args + limit +
  * offset, and sends {"items", "total", "limit", "offset"}, view making
  * each item. */
-typedef json_t *(*pamps_row_view)(const pamps_row *row);
 int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt,
                            int count_stmt, pamps_row_view view, int nargs,
                            const char *const *args);

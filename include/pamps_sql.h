@@ -184,10 +184,11 @@
       " updated_at = " P_TS " WHERE id = " P_ID " AND user_id = " P_ID \
       " RETURNING " PAMPS_TASK_COLS) \
     X(TASK_DELETE, 2, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
-    /* (user, done filter 'any' or 'only', done): total, done or not done */ \
-    X(TASK_COUNT, 3, "WITH a (uid, mode, done) AS (SELECT " P_ID ", %s, " P_BOOL ")" \
-      " SELECT CASE WHEN a.mode = 'any' THEN u.tasks_count WHEN a.done THEN u.tasks_done_count" \
-      " ELSE u.tasks_count - u.tasks_done_count END FROM a JOIN users u ON u.id = a.uid") \
+    /* a user's tasks: all, done, not done (one statement each: a parameter \
+     * choosing among them made SQLite build a temporary table per call) */ \
+    X(TASK_COUNT, 1, "SELECT tasks_count FROM users WHERE id = " P_ID) \
+    X(TASK_COUNT_DONE, 1, "SELECT tasks_done_count FROM users WHERE id = " P_ID) \
+    X(TASK_COUNT_UNDONE, 1, "SELECT tasks_count - tasks_done_count FROM users WHERE id = " P_ID) \
     X(TASK_COUNT_MATCHES, 5, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
     X(TASK_LIST_CREATED_DESC, 7, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
     X(TASK_LIST_CREATED_ASC, 7, PAMPS_TASK_LIST("created_at ASC, id ASC")) \

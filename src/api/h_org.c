@@ -66,9 +66,9 @@ static int send_item(pamps_req *req, const org_kind *k, int status, const char *
         return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_org(&row), "%s/%s", k->path, id);
+        return pamps_send_created(req, pamps_view_org, &row, "%s/%s", k->path, id);
     }
-    return pamps_send_json(req, status, pamps_view_org(&row));
+    return pamps_send_view(req, status, pamps_view_org, &row);
 }
 
 static const pamps_field_spec create_fields[] = {

@@ -31,9 +31,9 @@ static int send_post(pamps_req *req, int status, const char *id)
         return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_post(&row), "/posts/%s", id);
+        return pamps_send_created(req, pamps_view_post, &row, "/posts/%s", id);
     }
-    return pamps_send_json(req, status, pamps_view_post(&row));
+    return pamps_send_view(req, status, pamps_view_post, &row);
 }
 
 /* The author id of post {id} in *owner: OK, or DONE when a 404 (or a

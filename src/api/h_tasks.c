@@ -59,10 +59,10 @@ static int send_task(pamps_req *req, int status, int stmt, int nargs, const char
         return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_task(&row), "/tasks/%s",
+        return pamps_send_created(req, pamps_view_task, &row, "/tasks/%s",
                                   row.col[PAMPS_COL_TASK_ID]);
     }
-    return pamps_send_json(req, status, pamps_view_task(&row));
+    return pamps_send_view(req, status, pamps_view_task, &row);
 }
 
 static int tasks_list(pamps_req *req)
@@ -70,6 +70,7 @@ static int tasks_list(pamps_req *req)
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
     const char *done_mode = "any", *done_value = "0";
+    int count = PAMPS_SQL_TASK_COUNT;
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
     json_t *errors = json_array();
     pamps_page page;
@@ -85,6 +86,7 @@ static int tasks_list(pamps_req *req)
         else {
             done_mode = "only";
             done_value = bool_text(b);
+            count = b ? PAMPS_SQL_TASK_COUNT_DONE : PAMPS_SQL_TASK_COUNT_UNDONE;
         }
     }
     sort = pamps_query_choice(req->r->pool, apr_table_get(args, "sort"), "sort",
@@ -95,7 +97,7 @@ static int tasks_list(pamps_req *req)
     json_decref(errors);
     /* without q, the counters; a search counts what it finds */
     return pamps_send_offset_page(req, &page, sort_statements[sort],
-                                  *pattern ? PAMPS_SQL_TASK_COUNT_MATCHES : PAMPS_SQL_TASK_COUNT,
+                                  *pattern ? PAMPS_SQL_TASK_COUNT_MATCHES : count,
                                   pamps_view_task, PAMPS_ARGS(req->user->id_text, done_mode,
                                                               done_value, pattern, pattern));
 }

@@ -34,7 +34,7 @@ static int users_profile(pamps_req *req)
                         PAMPS_ARGS(req->match.params[0])) != OK) {
         return DONE;
     }
-    return pamps_send_json(req, HTTP_OK, pamps_view_profile(&row));
+    return pamps_send_view(req, HTTP_OK, pamps_view_profile, &row);
 }
 
 static int users_posts(pamps_req *req)

@@ -6,13 +6,40 @@
 
 #include "pamps_time.h"
 
+static void put_digits(char *out, int n, int v)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* strftime's "%Y-%m-%dT%H:%M:%SZ" for years 0-9999, without its locale
+ * work (a visible share of a list's CPU) */
+static void format_time(const struct tm *tm, char out[PAMPS_TIME_LEN])
+{
+    int year = tm->tm_year + 1900;
+
+    if (year < 0 || year > 9999) {
+        strftime(out, PAMPS_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", tm);
+        return;
+    }
+    memcpy(out, "0000-00-00T00:00:00Z", PAMPS_TIME_LEN);
+    put_digits(out, 4, year);
+    put_digits(out + 5, 2, tm->tm_mon + 1);
+    put_digits(out + 8, 2, tm->tm_mday);
+    put_digits(out + 11, 2, tm->tm_hour);
+    put_digits(out + 14, 2, tm->tm_min);
+    put_digits(out + 17, 2, tm->tm_sec);
+}
+
 void pamps_time_format(long long epoch, char out[PAMPS_TIME_LEN])
 {
     time_t t = (time_t)epoch;
     struct tm tm;
 
     gmtime_r(&t, &tm);
-    strftime(out, PAMPS_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    format_time(&tm, out);
 }
 
 static int read_digits(const char **s, int n, int *out)

@@ -22,10 +22,10 @@ int pamps_send_own_view(pamps_req *req, int status, const char *user_id)
         return DONE;
     }
     if (status == HTTP_CREATED) {
-        return pamps_send_created(req, pamps_view_own_user(&row), "/users/%s",
+        return pamps_send_created(req, pamps_view_own_user, &row, "/users/%s",
                                   row.col[PAMPS_COL_USER_USERNAME]);
     }
-    return pamps_send_json(req, status, pamps_view_own_user(&row));
+    return pamps_send_view(req, status, pamps_view_own_user, &row);
 }
 
 int pamps_account_delete(pamps_req *req, const char *user_id)

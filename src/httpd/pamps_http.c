@@ -96,6 +96,20 @@ int pamps_send_json(pamps_req *req, int status, json_t *doc)
     return write_json(req->r, status, doc);
 }
 
+int pamps_send_written(pamps_req *req, int status, pamps_jw *w)
+{
+    return write_text(req->r, status, pamps_jw_finish(w));
+}
+
+int pamps_send_view(pamps_req *req, int status, pamps_row_view view, const pamps_row *row)
+{
+    pamps_jw w;
+
+    pamps_jw_init(&w);
+    view(&w, row);
+    return pamps_send_written(req, status, &w);
+}
+
 int pamps_send_error(pamps_req *req, int status, const char *detail)
 {
     return write_json(req->r, status, json_pack("{s:s}", "detail", detail));
@@ -123,7 +137,8 @@ int pamps_send_no_content(pamps_req *req)
     return DONE;
 }
 
-int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...)
+int pamps_send_created(pamps_req *req, pamps_row_view view, const pamps_row *row,
+                       const char *path_fmt, ...)
 {
     va_list ap;
     char *path;
@@ -133,7 +148,7 @@ int pamps_send_created(pamps_req *req, json_t *doc, const char *path_fmt, ...)
     va_end(ap);
     apr_table_setn(req->r->headers_out, "Location",
                    apr_pstrcat(req->r->pool, pamps_mount(req->r, req->dconf), path, NULL));
-    return write_json(req->r, HTTP_CREATED, doc);
+    return pamps_send_view(req, HTTP_CREATED, view, row);
 }
 
 /* Written here rather than returned as a status so the body is JSON, not

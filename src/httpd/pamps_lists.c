@@ -56,15 +56,10 @@ int pamps_read_feed_page(pamps_req *req, pamps_page *page)
     return read_page(req, page, 1);
 }
 
-static json_t *public_user(const pamps_row *row)
-{
-    return pamps_view_public_user(row, 0);
-}
-
 int pamps_send_user_page(pamps_req *req, const pamps_page *page, int list_stmt,
                          int count_stmt, int nargs, const char *const *args)
 {
-    return pamps_send_offset_page(req, page, list_stmt, count_stmt, public_user, nargs, args);
+    return pamps_send_offset_page(req, page, list_stmt, count_stmt, pamps_view_user, nargs, args);
 }
 
 int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt,
@@ -74,8 +69,7 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     const char **list_args = apr_palloc(req->r->pool, sizeof(char *) * (nargs + 2));
     pamps_rows rows, count;
     pamps_db_status st;
-    json_t *items;
-    long long total;
+    pamps_jw w;
 
     for (int i = 0; i < nargs; i++) {
         list_args[i] = args[i];
@@ -92,13 +86,11 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
-    items = json_array();
-    for (int i = 0; i < rows.nrows; i++) {
-        json_array_append_new(items, view(&rows.rows[i]));
-    }
-    total = count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0;
-    return pamps_send_json(req, HTTP_OK,
-                           pamps_view_offset_page(items, total, page->limit, page->offset));
+    pamps_jw_init(&w);
+    pamps_view_offset_page(&w, view, &rows,
+                           count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0,
+                           page->limit, page->offset);
+    return pamps_send_written(req, HTTP_OK, &w);
 }
 
 int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int nargs,
@@ -106,22 +98,26 @@ int pamps_send_feed(pamps_req *req, const pamps_page *page, int feed_stmt, int n
 {
     pamps_rows rows;
     pamps_db_status st = pamps_db_select(req, feed_stmt, &rows, nargs, args);
-    json_t *items;
+    pamps_jw w;
     int n;
 
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
-    items = json_array();
     n = rows.nrows > page->limit ? (int)page->limit : rows.nrows;
-    for (int i = 0; i < n; i++) {
-        json_array_append_new(items, pamps_view_post(&rows.rows[i]));
+    pamps_jw_init(&w);
+    pamps_jw_object_open(&w);
+    pamps_jw_key(&w, "items");
+    pamps_view_rows(&w, pamps_view_post, &rows, n);
+    pamps_jw_key(&w, "limit");
+    pamps_jw_int(&w, page->limit);
+    pamps_jw_key(&w, "next_before");
+    if (rows.nrows > page->limit) {     /* the extra row says there is more */
+        pamps_jw_int(&w, pamps_col_int(&rows.rows[n - 1], PAMPS_COL_POST_ID));
     }
-    return pamps_send_json(req, HTTP_OK,
-                           json_pack("{s:o, s:I, s:o}", "items", items,
-                                     "limit", (json_int_t)page->limit,
-                                     "next_before", rows.nrows > page->limit
-                                         ? json_integer(pamps_col_int(&rows.rows[n - 1],
-                                                                      PAMPS_COL_POST_ID))
-                                         : json_null()));
+    else {
+        pamps_jw_null(&w);
+    }
+    pamps_jw_object_close(&w);
+    return pamps_send_written(req, HTTP_OK, &w);
 }
