@@ -61,6 +61,7 @@ static int startup_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 static void child_init(apr_pool_t *p, server_rec *s)
 {
     pamps_db_child_init(p, s);
+    pamps_auth_child_init(p, s);
 }
 
 static void register_hooks(apr_pool_t *p)

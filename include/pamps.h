@@ -48,6 +48,8 @@ typedef struct {
     const char *token_cookie;     /* PampsTokenCookie: the access token's cookie */
     const char *sqlite_file;      /* DBDParams with sqlite3, when absolute
                                    * (found by the startup check) */
+    struct pamps_token_cache *token_cache;  /* this child's verified tokens
+                                             * (made in child_init) */
 } pamps_srv_conf;
 
 /* Per-directory (per <Location>) settings. */

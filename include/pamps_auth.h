@@ -6,5 +6,7 @@
 #include "pamps.h"
 
 void pamps_auth_register_hooks(apr_pool_t *p);
+/* Per child: each server's cache of verified access tokens. */
+void pamps_auth_child_init(apr_pool_t *p, server_rec *s);
 
 #endif

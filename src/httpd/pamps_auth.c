@@ -23,6 +23,7 @@
 #include "pamps_location.h"
 #include "pamps_request.h"
 #include "pamps_sql.h"
+#include "pamps_token_cache.h"
 
 /* An access token's failure: outside the API a client that does not take
  * JSON gets httpd's own 401 page, with the same challenge. */
@@ -76,14 +77,17 @@ static int load_user(pamps_req *req, const char *token)
     request_rec *r = req->r;
     const char *fam, *why = NULL;
     pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
+    long long now = (long long)apr_time_sec(r->request_time);
     pamps_claims claims;
     pamps_rows rows;
     pamps_db_status st;
     pamps_user *user;
 
-    if (pamps_token_verify(r->pool, &keys, token, "access",
-                           (long long)apr_time_sec(r->request_time), &claims, &why)) {
-        return reject(req, why, 1);
+    if (!pamps_token_cache_get(req->sconf->token_cache, token, now, r->pool, &claims)) {
+        if (pamps_token_verify(r->pool, &keys, token, "access", now, &claims, &why)) {
+            return reject(req, why, 1);
+        }
+        pamps_token_cache_put(req->sconf->token_cache, token, &claims);
     }
     /* a token from before access tokens named their login has no fam: it
      * is accepted as it was then, until its exp */
@@ -308,6 +312,19 @@ static const authz_provider user_provider = { check_user, NULL };
 static const authz_provider role_provider = { check_role, needs_words };
 static const authz_provider department_provider = { check_department, needs_words };
 static const authz_provider position_provider = { check_position, needs_words };
+
+/* tokens kept per server and child: a few thousand clients' current
+ * tokens, ~1 KB each, allocated once a server sees its first token */
+#define TOKEN_CACHE_SLOTS 1024
+
+void pamps_auth_child_init(apr_pool_t *p, server_rec *s)
+{
+    for (; s; s = s->next) {
+        pamps_srv_conf *c = ap_get_module_config(s->module_config, &pamps_module);
+
+        c->token_cache = pamps_token_cache_create(p, TOKEN_CACHE_SLOTS);
+    }
+}
 
 void pamps_auth_register_hooks(apr_pool_t *p)
 {
