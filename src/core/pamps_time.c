@@ -6,6 +6,36 @@
 
 #include "pamps_time.h"
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+ * Hinnant's algorithms): timegm and gmtime_r were most of a timestamp's
+ * cost in a list. */
+static long long days_from_civil(long long y, int m, int d)
+{
+    long long era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+    long long era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
 static void put_digits(char *out, int n, int v)
 {
     for (int i = n - 1; i >= 0; i--) {
@@ -14,32 +44,31 @@ static void put_digits(char *out, int n, int v)
     }
 }
 
-/* strftime's "%Y-%m-%dT%H:%M:%SZ" for years 0-9999, without its locale
- * work (a visible share of a list's CPU) */
-static void format_time(const struct tm *tm, char out[PAMPS_TIME_LEN])
+void pamps_time_format(long long epoch, char out[PAMPS_TIME_LEN])
 {
-    int year = tm->tm_year + 1900;
+    long long days = epoch / 86400, secs = epoch % 86400, year;
+    int mon, day;
 
-    if (year < 0 || year > 9999) {
-        strftime(out, PAMPS_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", tm);
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    civil_from_days(days, &year, &mon, &day);
+    if (year < 0 || year > 9999) {      /* not a four-digit year: as strftime would */
+        time_t t = (time_t)epoch;
+        struct tm tm;
+
+        gmtime_r(&t, &tm);
+        strftime(out, PAMPS_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
         return;
     }
     memcpy(out, "0000-00-00T00:00:00Z", PAMPS_TIME_LEN);
-    put_digits(out, 4, year);
-    put_digits(out + 5, 2, tm->tm_mon + 1);
-    put_digits(out + 8, 2, tm->tm_mday);
-    put_digits(out + 11, 2, tm->tm_hour);
-    put_digits(out + 14, 2, tm->tm_min);
-    put_digits(out + 17, 2, tm->tm_sec);
-}
-
-void pamps_time_format(long long epoch, char out[PAMPS_TIME_LEN])
-{
-    time_t t = (time_t)epoch;
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    format_time(&tm, out);
+    put_digits(out, 4, (int)year);
+    put_digits(out + 5, 2, mon);
+    put_digits(out + 8, 2, day);
+    put_digits(out + 11, 2, (int)(secs / 3600));
+    put_digits(out + 14, 2, (int)(secs / 60 % 60));
+    put_digits(out + 17, 2, (int)(secs % 60));
 }
 
 static int read_digits(const char **s, int n, int *out)
@@ -77,7 +106,6 @@ static int expect(const char **s, const char *chars)
 int pamps_time_parse(const char *text, long long *epoch)
 {
     const char *s = text;
-    struct tm tm;
     int year, mon, day, hh, mm, ss, off = 0;
 
     if (!s) {
@@ -129,13 +157,6 @@ int pamps_time_parse(const char *text, long long *epoch)
     if (*s) {
         return -1;
     }
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = year - 1900;
-    tm.tm_mon = mon - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hh;
-    tm.tm_min = mm;
-    tm.tm_sec = ss;
-    *epoch = (long long)timegm(&tm) - off;
+    *epoch = days_from_civil(year, mon, day) * 86400LL + hh * 3600 + mm * 60 + ss - off;
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "pamps_time.h"
@@ -152,10 +153,33 @@ static void test_dangling_separators_rejected(void **state)
     assert_int_equal(accepted, 0);
 }
 
+/* The calendar arithmetic agrees with the C library's, second by second
+ * around leap days and centuries, and day by day over four centuries. */
+static void test_agrees_with_libc(void **state)
+{
+    (void)state;
+
+    for (long long e = -2208988800LL; e < 7258118400LL; e += 86400 * 3 + 3607) {
+        time_t t = (time_t)e;
+        struct tm tm;
+        char want[PAMPS_TIME_LEN], got[PAMPS_TIME_LEN];
+
+        gmtime_r(&t, &tm);
+        strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        pamps_time_format(e, got);
+        assert_string_equal(got, want);
+        assert_true(parsed(want) == e);
+    }
+    assert_true(parsed("2000-02-29T23:59:59Z") == 951868799LL);
+    assert_true(parsed("1969-12-31T23:59:59Z") == -1);
+    assert_true(parsed("2100-03-01T00:00:00Z") == 4107542400LL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_agrees_with_libc),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_postgresql_forms),
         cmocka_unit_test(test_offsets),
