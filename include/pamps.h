@@ -43,6 +43,7 @@ typedef struct {
     const char *environment;
     int argon2_memory, argon2_iterations, argon2_parallelism;
     int auto_migrate;
+    int sqlite_sync_full;         /* PampsSQLiteSync: 1 Full, 0 Normal */
     int throttle_account, throttle_address, throttle_window;
     int register_limit, register_window;
     const char *token_cookie;     /* PampsTokenCookie: the access token's cookie */

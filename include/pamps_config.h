@@ -20,6 +20,7 @@ apr_int64_t pamps_conf_refresh_ttl(const pamps_srv_conf *c);
 const char *pamps_conf_environment(const pamps_srv_conf *c);
 pamps_argon2_cost pamps_conf_argon2(const pamps_srv_conf *c);
 int pamps_conf_auto_migrate(const pamps_srv_conf *c);
+int pamps_conf_sqlite_sync_full(const pamps_srv_conf *c);
 int pamps_conf_throttle_account(const pamps_srv_conf *c);
 int pamps_conf_throttle_address(const pamps_srv_conf *c);
 int pamps_conf_throttle_window(const pamps_srv_conf *c);

@@ -23,6 +23,7 @@ void *pamps_create_srv_conf(apr_pool_t *p, server_rec *s)
     conf->access_ttl = conf->refresh_ttl = UNSET;
     conf->argon2_memory = conf->argon2_iterations = conf->argon2_parallelism = UNSET;
     conf->auto_migrate = UNSET;
+    conf->sqlite_sync_full = UNSET;
     conf->throttle_account = conf->throttle_address = conf->throttle_window = UNSET;
     conf->register_limit = conf->register_window = UNSET;
     return conf;
@@ -47,6 +48,7 @@ void *pamps_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(argon2_iterations);
     MERGE(argon2_parallelism);
     MERGE(auto_migrate);
+    MERGE(sqlite_sync_full);
     MERGE(throttle_account);
     MERGE(throttle_address);
     MERGE(throttle_window);
@@ -95,6 +97,10 @@ void *pamps_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 GETTER(apr_int64_t, access_ttl, pamps_srv_conf, access_ttl, 900)
 GETTER(apr_int64_t, refresh_ttl, pamps_srv_conf, refresh_ttl, 14 * 86400)
 GETTER(int, auto_migrate, pamps_srv_conf, auto_migrate, 0)
+/* Normal: in WAL mode a commit is not fsync'ed, the checkpoint is; a crash
+ * of httpd loses nothing, a power loss may lose the last commits (README
+ * "SQLite durability"); Full syncs every commit, at ~2x the write cost */
+GETTER(int, sqlite_sync_full, pamps_srv_conf, sqlite_sync_full, 0)
 GETTER(int, throttle_account, pamps_srv_conf, throttle_account, 5)
 GETTER(int, throttle_address, pamps_srv_conf, throttle_address, 50)
 GETTER(int, throttle_window, pamps_srv_conf, throttle_window, 300)
@@ -389,6 +395,16 @@ static const char *set_auto_migrate(cmd_parms *cmd, void *dc, int flag)
     return NULL;
 }
 
+static const char *set_sqlite_sync(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    if (strcasecmp(arg, "Full") != 0 && strcasecmp(arg, "Normal") != 0) {
+        return "PampsSQLiteSync: Full or Normal";
+    }
+    srv(cmd)->sqlite_sync_full = strcasecmp(arg, "Full") == 0;
+    return NULL;
+}
+
 static const char *set_throttle(cmd_parms *cmd, void *dc, const char *account,
                                 const char *address, const char *window)
 {
@@ -576,6 +592,9 @@ const command_rec pamps_directives[] = {
                      "argon2id cost: memory_kib iterations parallelism"),
     AP_INIT_FLAG("PampsAutoMigrate", set_auto_migrate, NULL, RSRC_CONF,
                  "apply pending schema migrations when httpd starts"),
+    AP_INIT_TAKE1("PampsSQLiteSync", set_sqlite_sync, NULL, RSRC_CONF,
+                  "Full: SQLite syncs every commit to disk; Normal (default): each"
+                  " checkpoint"),
     AP_INIT_TAKE3("PampsLoginThrottle", set_throttle, NULL, RSRC_CONF,
                      "failed logins allowed per account and per address within a window"),
     AP_INIT_TAKE2("PampsRegisterLimit", set_register_limit, NULL, RSRC_CONF,

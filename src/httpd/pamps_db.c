@@ -121,18 +121,23 @@ static pamps_dberr_class error_class(ap_dbd_t *db, const char *msg)
 }
 
 /* Per-connection setup. SQLite: settings that live in the connection, not
- * in the file. No
+ * in the file: foreign keys, and how often commits reach the disk
+ * (PampsSQLiteSync). No
  * busy_timeout: apr_dbd's sqlite3 driver runs every call of a process under
  * one mutex and, on SQLITE_BUSY, itself sleeps and retries (15 x 100 ms)
  * with that mutex released. A busy_timeout would make SQLite wait inside the
  * call with the mutex held, so the writer holding the lock in the same
  * child could never reach its COMMIT: a stall until the timeout. */
-static void setup_connection(ap_dbd_t *db)
+static void setup_connection(server_rec *s, ap_dbd_t *db)
 {
+    const pamps_srv_conf *conf = ap_get_module_config(s->module_config, &pamps_module);
     int nrows;
 
     if (strcmp(apr_dbd_name(db->driver), "sqlite3") == 0) {
         apr_dbd_query(db->driver, db->handle, &nrows, "PRAGMA foreign_keys = ON");
+        apr_dbd_query(db->driver, db->handle, &nrows,
+                      pamps_conf_sqlite_sync_full(conf) ? "PRAGMA synchronous = FULL"
+                                                        : "PRAGMA synchronous = NORMAL");
     }
     else {
         /* a set half prepared before (say, before the schema was migrated)
@@ -285,9 +290,9 @@ static int prepare_connection(server_rec *s, ap_dbd_t *db)
     if (apr_hash_get(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING)) {
         return 0;
     }
-    setup_connection(db);
+    setup_connection(s, db);
     if (prepare_all(s, db, &label, &why) && refresh_connection(db, why)) {
-        setup_connection(db);
+        setup_connection(s, db);
         label = NULL;
         prepare_all(s, db, &label, &why);
     }
@@ -734,7 +739,7 @@ void pamps_db_child_init(apr_pool_t *p, server_rec *s)
                      " until it is");
         return;
     }
-    setup_connection(db);
+    setup_connection(s, db);
     /* Children start together and must not serve before the schema is
      * there: while no worker thread runs yet, SQLite may wait for the child
      * that migrates (and its second look finds the work done). */

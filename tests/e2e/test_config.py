@@ -35,6 +35,7 @@ def conf():
     ("PampsPageSize 50 20", "PampsPageSize"),
     ("PampsMaxBodySize -1", "PampsMaxBodySize"),
     ("PampsKeyFile /nonexistent/key", "PampsKeyFile: cannot read"),
+    ("PampsSQLiteSync Sometimes", "PampsSQLiteSync: Full or Normal"),
 ])
 def test_bad_directive_is_refused_at_startup(conf, directive, message):
     srv = conf(TEST_DIRECTIVES + directive + "\n")
@@ -54,7 +55,8 @@ def test_short_key_is_refused(conf, tmp_path):
 
 def test_good_configuration_passes(conf):
     srv = conf(TEST_DIRECTIVES + "PampsAlgorithm HS512\nPampsTokenTTL 60 120\n"
-               "PampsPageSize 10 50\nPampsIssuer https://api.example.test\n")
+               "PampsPageSize 10 50\nPampsIssuer https://api.example.test\n"
+               "PampsSQLiteSync Full\n")
     ok, output = srv.config_test()
     assert ok, output
     assert os.path.exists(os.path.join(srv.dir, "httpd.conf"))
