@@ -18,9 +18,10 @@ int pamps_valid_http_url(const char *s);   /* http:// or https:// with a host */
  * digits only). Returns 0 on success. */
 int pamps_parse_id(const char *s, long long *id);
 
-/* Writes s (valid UTF-8) in lower case to out, which needs strlen(s) + 1
- * bytes: the key of names unique "case-insensitively", the same on every
- * database (SQLite's lower() folds ASCII only). */
+/* Writes s in lower case to out, which needs strlen(s) + 1 bytes: the key
+ * of names unique "case-insensitively", the same on every database
+ * (SQLite's lower() folds ASCII only). Bytes of s that are not UTF-8 are
+ * copied unchanged. */
 void pamps_fold_case(const char *s, char *out);
 
 #endif

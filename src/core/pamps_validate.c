@@ -27,24 +27,31 @@ static int is_space_cp(unsigned cp)
            || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-/* The code point starting at s (valid UTF-8) and its length in bytes. */
+/* What decode gives for a byte that starts no complete UTF-8 sequence. */
+#define NOT_UTF8 0xFFFFFFFFu
+
+/* The code point starting at s and its length in bytes. A byte that starts
+ * no complete sequence (text that is not UTF-8, as a Latin-1 name in a
+ * Require line) comes alone as NOT_UTF8: the terminating NUL, which is no
+ * continuation byte, is never stepped over. */
 static unsigned decode(const unsigned char *s, size_t *len)
 {
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
+    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
+             : (s[0] & 0xF8) == 0xF0 ? 4 : 1;
+    unsigned cp = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
+
+    *len = 1;
+    if (n == 1) {
+        return s[0] < 0x80 ? cp : NOT_UTF8;
     }
-    if ((s[0] & 0xE0) == 0xC0) {
-        *len = 2;
-        return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return NOT_UTF8;
+        }
+        cp = (cp << 6) | (s[i] & 0x3Fu);
     }
-    if ((s[0] & 0xF0) == 0xE0) {
-        *len = 3;
-        return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-    }
-    *len = 4;
-    return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6)
-           | (s[3] & 0x3Fu);
+    *len = n;
+    return cp;
 }
 
 const char *pamps_trim(const char *s, size_t *len)
@@ -191,7 +198,14 @@ void pamps_fold_case(const char *s, char *out)
     size_t step;
 
     while (*u) {
-        out += encode(fold_cp(decode(u, &step)), out);
+        unsigned cp = decode(u, &step);
+
+        if (cp == NOT_UTF8) {
+            *out++ = (char)*u;          /* kept as it is: no longer than it was */
+        }
+        else {
+            out += encode(fold_cp(cp), out);
+        }
         u += step;
     }
     *out = '\0';

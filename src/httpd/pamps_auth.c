@@ -25,16 +25,25 @@
 #include "pamps_sql.h"
 #include "pamps_token_cache.h"
 
+/* Whether a refusal is answered in the API's JSON error shape: always in
+ * the API, elsewhere when the client's Accept names JSON (else httpd's own
+ * error page, ErrorDocument included). */
+static int wants_json(const pamps_req *req)
+{
+    const char *accept = apr_table_get(req->r->headers_in, "Accept");
+
+    return req->in_api || (accept && strstr(accept, "json"));
+}
+
 /* An access token's failure: outside the API a client that does not take
  * JSON gets httpd's own 401 page, with the same challenge. */
 static int reject(pamps_req *req, const char *why, int token_sent)
 {
     request_rec *r = req->r;
-    const char *accept = apr_table_get(r->headers_in, "Accept");
 
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, PAMPS_LOGNO(301)
                   "bearer authentication failed: %s", why);
-    if (!req->in_api && !(accept && strstr(accept, "json"))) {
+    if (!wants_json(req)) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                        token_sent ? "Bearer error=\"invalid_token\"" : "Bearer");
         return HTTP_UNAUTHORIZED;
@@ -132,6 +141,51 @@ static int authenticate_bearer(request_rec *r)
         return reject(req, "no bearer token", 0);
     }
     return load_user(req, token);
+}
+
+/* The check_authz hooks that come after self (mod_authz_core's evaluation
+ * of the Require lines), run as httpd runs them: until one does not
+ * decline. */
+static int run_authz_after(request_rec *r, ap_HOOK_auth_checker_t *self)
+{
+    const apr_array_header_t *hooks = ap_hook_get_auth_checker();
+    const ap_LINK_auth_checker_t *link = (const ap_LINK_auth_checker_t *)hooks->elts;
+    int i = 0, status = DECLINED;
+
+    while (i < hooks->nelts && link[i].pFunc != self) {
+        i++;
+    }
+    for (i++; i < hooks->nelts && status == DECLINED; i++) {
+        status = link[i].pFunc(r);
+    }
+    return status;
+}
+
+/* A verified token that the Require lines refuse gets 403, as RFC 6750
+ * wants: another token would not help. httpd's own answer to a refused
+ * user is a 401 asking for credentials again (Basic's password prompt)
+ * unless AuthzSendForbiddenOnFailure is On. mod_authz_core still decides,
+ * and logs the refusal (AH01631): this hook, ordered just before it, runs
+ * it and changes only the status of its refusal of a user our authn hook
+ * loaded, which only this module can set (the request's record, not a
+ * note or header). A JSON client gets the API's error shape, as for 401. */
+static int refuse_with_403(request_rec *r)
+{
+    pamps_req *req = ap_get_module_config(r->request_config, &pamps_module);
+    int status;
+
+    if (!req || !req->user || !r->user) {
+        return DECLINED;
+    }
+    status = run_authz_after(r, refuse_with_403);
+    if (status != HTTP_UNAUTHORIZED && status != HTTP_FORBIDDEN) {
+        return status;
+    }
+    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    if (wants_json(req)) {
+        return pamps_send_error(req, HTTP_FORBIDDEN, "Not enough permissions");
+    }
+    return HTTP_FORBIDDEN;
 }
 
 /* The user the authn hook loaded, or why there is none. */
@@ -338,6 +392,7 @@ void pamps_auth_register_hooks(apr_pool_t *p)
         { "pamps-department", &department_provider },
         { "pamps-position", &position_provider },
     };
+    static const char *const before_authz_core[] = { "mod_authz_core.c", NULL };
 
     for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
         ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, providers[i].name,
@@ -345,6 +400,8 @@ void pamps_auth_register_hooks(apr_pool_t *p)
                                   AP_AUTH_INTERNAL_PER_CONF);
     }
     ap_hook_check_authn(authenticate_bearer, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_check_authz(refuse_with_403, NULL, before_authz_core, APR_HOOK_LAST,
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_fixups(forward_identity, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -2,6 +2,8 @@
 authz providers on a static directory and on a proxied backend (a small
 http.server on loopback that echoes the headers it received), identity
 headers for backends, and the token cookie for browser navigation."""
+import base64
+import hashlib
 import http.server
 import json
 import os
@@ -18,6 +20,7 @@ DEPT = "Eng " + unique("d")          # configured mixed-case; matched by folded 
 POS = unique("p")
 NAMED = unique("n")
 COOKIE = "pamps_at"
+PASSWORD = "basic secret"
 
 
 class Echo(http.server.BaseHTTPRequestHandler):
@@ -55,10 +58,12 @@ def directives(port):
 LoadModule proxy_module {m}mod_proxy.so
 LoadModule proxy_http_module {m}mod_proxy_http.so
 LoadModule authz_host_module {m}mod_authz_host.so
+LoadModule auth_basic_module {m}mod_auth_basic.so
+LoadModule authn_file_module {m}mod_authn_file.so
+LoadModule authz_user_module {m}mod_authz_user.so
 PampsTokenCookie {cookie}
 <Location /reports>
     AuthType Bearer
-    AuthzSendForbiddenOnFailure On
     Require pamps-role admin
 </Location>
 <Location /billing>
@@ -102,13 +107,34 @@ PampsTokenCookie {cookie}
 </Location>
 <Location /dept>
     AuthType Bearer
-    AuthzSendForbiddenOnFailure On
     Require pamps-department nobody-here "{dept}"
 </Location>
 <Location /pos>
     AuthType Bearer
-    AuthzSendForbiddenOnFailure On
     Require pamps-position {pos}
+</Location>
+<Location /not-admin>
+    AuthType Bearer
+    <RequireAll>
+        Require pamps-user
+        Require not pamps-role admin
+    </RequireAll>
+</Location>
+<Location /bearer-user>
+    AuthType Bearer
+    Require user {named}
+</Location>
+<Location /basic>
+    AuthType Basic
+    AuthName basic
+    AuthUserFile htpasswd
+    Require user bob
+</Location>
+<Location /basic-pamps>
+    AuthType Basic
+    AuthName basic
+    AuthUserFile htpasswd
+    Require pamps-user
 </Location>
 <Location /local>
     AuthType Bearer
@@ -130,10 +156,16 @@ PampsTokenCookie {cookie}
 @pytest.fixture(scope="module")
 def authz_server(backend):
     for srv in extra_server(directives(backend)):
-        for d in ("reports", "static", "named", "dept", "pos", "local", "remote"):
+        for d in ("reports", "static", "named", "dept", "pos", "local", "remote",
+                  "not-admin", "bearer-user", "basic", "basic-pamps"):
             os.makedirs(os.path.join(srv.dir, "htdocs", d), exist_ok=True)
             with open(os.path.join(srv.dir, "htdocs", d, "file.txt"), "w") as f:
                 f.write("content of " + d + "\n")
+        # AuthUserFile is relative to the ServerRoot, the server's directory
+        with open(os.path.join(srv.dir, "htpasswd"), "w") as f:
+            for name in ("alice", "bob"):
+                f.write("%s:{SHA}%s\n" % (name, base64.b64encode(
+                    hashlib.sha1(PASSWORD.encode()).digest()).decode()))
         yield srv
 
 
@@ -160,7 +192,15 @@ def test_static_role_rules(srv):
     user = new_user(srv)
     r = get(srv, "/reports/file.txt", admin.access)
     assert r.status_code == 200 and r.text == "content of reports\n"
-    assert get(srv, "/reports/file.txt", user.access).status_code == 403
+    # the issue's example as written: a valid token without the role is
+    # refused, not asked to authenticate again
+    r = get(srv, "/reports/file.txt", user.access)
+    assert r.status_code == 403
+    assert "WWW-Authenticate" not in r.headers
+    assert "content of" not in r.text
+    r = get(srv, "/reports/file.txt", user.access, headers={"Accept": "application/json"})
+    assert r.status_code == 403
+    assert r.json() == {"detail": "Not enough permissions"}
     r = get(srv, "/reports/file.txt")
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == "Bearer"
@@ -182,6 +222,39 @@ def test_any_valid_token_and_named_users(srv):
     named.register()
     named.login()
     assert get(srv, "/named/file.txt", named.access).status_code == 200
+
+
+def test_any_refusal_of_a_valid_token_is_403(srv):
+    """A new token would not help: whichever Require line refuses a valid
+    token (negated, another module's provider, AuthzSendForbiddenOnFailure
+    On or not), the answer is 403, never a 401 asking for one."""
+    admin, user = make_admin(srv, new_user(srv)), new_user(srv)
+    assert get(srv, "/not-admin/file.txt", user.access).status_code == 200
+    assert get(srv, "/not-admin/file.txt", admin.access).status_code == 403
+    r = get(srv, "/bearer-user/file.txt", user.access)       # mod_authz_user's
+    assert r.status_code == 403
+    assert "WWW-Authenticate" not in r.headers
+    r = get(srv, "/named/file.txt", user.access, headers={"Accept": "application/json"})
+    assert r.status_code == 403
+    assert r.json() == {"detail": "Not enough permissions"}
+    assert get(srv, "/bearer-user/file.txt").status_code == 401
+    assert get(srv, "/not-admin/file.txt", "bad").status_code == 401
+
+
+def test_basic_auth_next_door_unaffected(srv):
+    """httpd's own answers where another AuthType rules, our providers
+    included: a Basic user is no pamps user."""
+    srv.expect_log(r"AH01614: client used wrong authentication scheme")
+    user = new_user(srv)
+    assert get(srv, "/basic/file.txt", auth=("bob", PASSWORD)).status_code == 200
+    for path, kw in [("/basic/file.txt", {"auth": ("alice", PASSWORD)}),
+                     ("/basic/file.txt", {}),
+                     ("/basic-pamps/file.txt", {"auth": ("bob", PASSWORD)}),
+                     ("/basic-pamps/file.txt", {"headers": {
+                         "Authorization": "Bearer " + user.access}})]:
+        r = get(srv, path, **kw)
+        assert r.status_code == 401, (path, kw)
+        assert r.headers["WWW-Authenticate"] == 'Basic realm="basic"'
 
 
 def test_pamps_token_outside_the_api_asks_for_a_user(srv):

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -90,6 +91,30 @@ static void test_fold_case(void **state)
     fold_is("\xc4\xb0", "i");                                          /* İ shrinks */
     fold_is("\xe4\xb8\x80", "\xe4\xb8\x80");                              /* CJK stays */
     fold_is("", "");
+}
+
+/* Text that is not UTF-8 (a Latin-1 name in a Require line) keeps its stray
+ * bytes, and neither the end of the text nor that of the output is passed:
+ * both buffers have their exact size, for ASan to see. */
+static void test_fold_case_not_utf8(void **state)
+{
+    static const char *const cases[][2] = {
+        { "S\xe9" "curit\xe9", "s\xe9" "curit\xe9" },    /* Latin-1 */
+        { "\xc3", "\xc3" },                                /* cut short at the end */
+        { "A\xf0\x9f", "a\xf0\x9f" },
+        { "\xe2\x82X", "\xe2\x82x" },
+        { "\x80Z\xff", "\x80z\xff" },                     /* no lead byte, none at all */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char *in = strdup(cases[i][0]), *out = malloc(strlen(in) + 1);
+
+        pamps_fold_case(in, out);
+        assert_string_equal(out, cases[i][1]);
+        free(out);
+        free(in);
+    }
 }
 
 static void test_valid_username(void **state)
@@ -216,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_trim),
         cmocka_unit_test(test_trim_unicode_spaces),
         cmocka_unit_test(test_fold_case),
+        cmocka_unit_test(test_fold_case_not_utf8),
         cmocka_unit_test(test_valid_username),
         cmocka_unit_test(test_valid_email),
         cmocka_unit_test(test_valid_http_url),
