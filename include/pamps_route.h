@@ -15,6 +15,8 @@
 #define PAMPS_ROUTE_IF_MATCH  0x10 /* If-Match compared with the GET of the path
                                     * under .lock (412) */
 #define PAMPS_ROUTE_IDEMPOTENT 0x20 /* Idempotency-Key: the first response replayed */
+/* derived by pamps_route_derive, never written in a row: */
+#define PAMPS_ROUTE_ETAG      0x80  /* its 200 carries an ETag (pamps_route_etag) */
 
 #define PAMPS_ROUTE_MAX_PARAMS 3
 #define PAMPS_ROUTE_MAX_PATH   2048
@@ -82,5 +84,15 @@ typedef struct {
 pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
                                     const char *method, const char *path,
                                     pamps_route_match_t *m);
+
+/* 1 when the route's 200 carries the ETag of its path's representation: a
+ * JSON answer to GET, or to a PATCH answering what the GET of its path
+ * does (the same schema). Not a PUT: RFC 9110 9.3.4 forbids a validator
+ * unless the body sent is stored as it came, and every resource adds an
+ * id and timestamps to it. */
+int pamps_route_etag(const pamps_route *table, size_t n, const pamps_route *route);
+
+/* Sets the derived flags (PAMPS_ROUTE_ETAG) of a joined table. */
+void pamps_route_derive(pamps_route *table, size_t n);
 
 #endif

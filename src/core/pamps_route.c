@@ -142,3 +142,46 @@ pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
     add_allowed(m->allow, sizeof(m->allow), "OPTIONS");
     return strcmp(method, "OPTIONS") == 0 ? PAMPS_ROUTE_OPTIONS : PAMPS_ROUTE_BAD_METHOD;
 }
+
+/* A JSON body on success: 200 with no media type named */
+static int json_200(const pamps_route *route)
+{
+    return route->status == 200 && (!route->response || !strchr(route->response, '/'));
+}
+
+/* The row of method on the route's own pattern, or NULL. */
+static const pamps_route *sibling(const pamps_route *table, size_t n,
+                                  const pamps_route *route, const char *method)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i].pattern, route->pattern) == 0
+            && strcmp(table[i].method, method) == 0) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+int pamps_route_etag(const pamps_route *table, size_t n, const pamps_route *route)
+{
+    const pamps_route *get;
+
+    if (!json_200(route)) {
+        return 0;
+    }
+    if (strcmp(route->method, "GET") == 0) {
+        return 1;
+    }
+    get = strcmp(route->method, "PATCH") == 0 ? sibling(table, n, route, "GET") : NULL;
+    return get && json_200(get) && route->response && get->response
+           && strcmp(route->response, get->response) == 0;
+}
+
+void pamps_route_derive(pamps_route *table, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pamps_route_etag(table, n, &table[i])) {
+            table[i].flags |= PAMPS_ROUTE_ETAG;
+        }
+    }
+}

@@ -87,6 +87,32 @@ def test_etag_changes_with_every_write(user, other):
     assert tag_of(user, "/users/me") != me
 
 
+def test_patch_answers_with_the_new_tag(user, admin):
+    """A PATCH answers with the resource's new representation, its ETag and
+    Content-Location: the next If-Match write needs no GET in between."""
+    for c, method, path, body in writes(user, admin):
+        if method != "PATCH":
+            continue
+        r = c.patch(path, json=body)
+        assert r.status_code == 200, (path, r.text)
+        assert r.headers["Content-Location"] == "/api/v1" + path
+        tag = r.headers["ETag"]
+        assert tag == tag_of(c, path), path
+        again = c.patch(path, json=body, headers={"If-Match": tag})
+        assert again.status_code == 200, (path, again.text)
+
+
+def test_put_and_admin_patch_send_no_etag(user, admin):
+    """RFC 9110 9.3.4: no validator for a PUT whose stored representation is
+    not the body sent (id and timestamps are added); the admin's PATCH of a
+    user answers the own view, not the profile its path GETs."""
+    path = new_task(user)
+    r = user.put(path, json={"title": "x", "done": True})
+    assert r.status_code == 200 and "ETag" not in r.headers
+    r = admin.patch("/users/" + user.username, json={"role": "user"})
+    assert r.status_code == 200 and "ETag" not in r.headers
+
+
 def test_other_users_resource_is_404_not_304(user, other):
     path = new_task(user)
     tag = tag_of(user, path)

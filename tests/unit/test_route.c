@@ -99,6 +99,32 @@ static void test_head_uses_get_and_unknown_is_404(void **state)
                      PAMPS_ROUTE_NOT_FOUND);
 }
 
+/* Which 200s carry an ETag: JSON GETs, and PATCHes answering their
+ * path's GET representation; never PUT, a page, or another schema. */
+static void test_etag_routes(void **state)
+{
+    pamps_route rows[] = {
+        { "GET", "/tasks/{id}", 0, handler, NULL, .status = 200, .response = "Task" },
+        { "PATCH", "/tasks/{id}", 0, handler, NULL, .status = 200, .response = "Task" },
+        { "PUT", "/tasks/{id}", 0, handler, NULL, .status = 200, .response = "Task" },
+        { "DELETE", "/tasks/{id}", 0, handler, NULL, .status = 204 },
+        { "GET", "/users/{username}", 0, handler, NULL, .status = 200, .response = "Profile" },
+        { "PATCH", "/users/{username}", 0, handler, NULL, .status = 200, .response = "OwnUser" },
+        { "GET", "/openapi.json", 0, handler, NULL, .status = 200 },
+        { "GET", "/docs", 0, handler, NULL, .status = 200, .response = "text/html" },
+        { "PATCH", "/orphan", 0, handler, NULL, .status = 200, .response = "Task" },
+    };
+    static const int tagged[] = { 1, 1, 0, 0, 1, 0, 1, 0, 0 };
+    size_t n = sizeof(rows) / sizeof(rows[0]);
+    (void)state;
+
+    pamps_route_derive(rows, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(pamps_route_etag(rows, n, &rows[i]), tagged[i]);
+        assert_int_equal((rows[i].flags & PAMPS_ROUTE_ETAG) != 0, tagged[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +134,7 @@ int main(void)
         cmocka_unit_test(test_wrong_method_lists_allowed),
         cmocka_unit_test(test_head_uses_get_and_unknown_is_404),
         cmocka_unit_test(test_options_lists_the_path_methods),
+        cmocka_unit_test(test_etag_routes),
     };
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }
