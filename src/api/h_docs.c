@@ -157,15 +157,16 @@ static int docs_file(pamps_req *req)
 
 /* clang-format off */
 static const pamps_route routes[] = {
-    { "GET", "/openapi.json", PUBLIC, openapi, NULL, .tag = "docs",
+    { "GET", "/openapi.json", PUBLIC | NO_DB, openapi, NULL, .tag = "docs",
       .summary = "This document", .status = HTTP_OK },
-    { "GET", "/docs", PUBLIC, docs, NULL, .tag = "docs",
+    { "GET", "/docs", PUBLIC | NO_DB, docs, NULL, .tag = "docs",
       .summary = "This document as a page (Swagger UI)",
       .description = "Authorize with the login form, try any call, read the schemas.",
       .status = HTTP_OK, .response = "text/html" },
-    { "GET", "/docs/{file}", PUBLIC, docs_file, NULL, .tag = "docs",
+    { "GET", "/docs/{file}", PUBLIC | NO_DB, docs_file, NULL, .tag = "docs",
       .summary = "A file the docs page loads (Swagger UI's, from PampsDocsDir)",
-      .status = HTTP_OK, .response = "text/javascript" },
+      .status = HTTP_OK, .response = "text/css text/javascript image/png",
+      .errors = { HTTP_NOT_MODIFIED } },
 };
 /* clang-format on */
 

@@ -157,9 +157,10 @@ static json_t *header_param(const char *name, const char *description)
                      "description", description, "schema", "type", "string");
 }
 
-static int is_tagged(const pamps_route *route);
+static int is_get(const pamps_route *route);
 
-static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams)
+static void add_parameters(json_t *op, const pamps_route *table, size_t n,
+                           const pamps_route *route, json_t *qparams)
 {
     json_t *params = json_array();
     char *copy, *word, *state = NULL;
@@ -175,7 +176,7 @@ static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams
                                                             "format", "int64", "minimum", 1)
                                                 : json_pack("{s:s}", "type", "string")));
     }
-    if (is_tagged(route)) {
+    if (is_get(route) && pamps_route_etag(table, n, route)) {
         json_array_append_new(params, header_param("If-None-Match",
                                                    "a tag of this resource: 304 while it holds"));
     }
@@ -221,109 +222,189 @@ static void add_request_body(json_t *op, const pamps_route *route)
                                                      "content", content));
 }
 
-static const char *error_words(int status)
+static json_t *header(const char *type, const char *description, int required)
 {
+    json_t *h = json_pack("{s:s, s:{s:s}}", "description", description, "schema", "type", type);
+
+    if (required) {
+        json_object_set_new(h, "required", json_true());
+    }
+    return h;
+}
+
+static int is_get(const pamps_route *route)
+{
+    return strcmp(route->method, "GET") == 0;
+}
+
+/* What the status means for this operation: the dispatcher's reasons, or
+ * the handler's (its description says more). */
+static const char *status_words(const pamps_route *table, size_t n, const pamps_route *route,
+                                int status)
+{
+    unsigned flags = route->flags;
+    int body = (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) != 0;
+
     switch (status) {
-    case 400: return "Body is not a JSON object";
-    case 401: return "Not authenticated";
-    case 403: return "Forbidden";
-    case 404: return "Not found";
-    case 409: return "Conflict with existing data";
-    case 413: return "Body too large";
-    case 415: return "Unsupported media type";
-    case 422: return "Validation error";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304:
+        return is_get(route) && pamps_route_etag(table, n, route)
+            ? "Not Modified: If-None-Match names the current ETag (or *)"
+            : "Not Modified: If-Modified-Since is not older than Last-Modified";
+    case 400:
+        return body ? "Bad Request: the body is not JSON, not an object or could not be read,"
+                      " or the query has over 100 parameters"
+                    : "Bad Request: the query has over 100 parameters";
+    case 401:
+        return (flags & PAMPS_ROUTE_PUBLIC)
+            ? "Unauthorized: see the description"
+            : "Unauthorized: no bearer token, or one that is malformed, expired, revoked"
+              " or not an access token";
+    case 403: return (flags & PAMPS_ROUTE_ADMIN) ? "Forbidden: admin only"
+                                                 : "Forbidden: see the description";
+    case 404: return "Not Found: no such resource (or not yours)";
+    case 409:
+        return !(flags & PAMPS_ROUTE_IDEMPOTENT)
+            ? "Conflict: the name or email is taken"
+            : route->errors[0] == 409 || route->errors[1] == 409
+            ? "Conflict: the name or email is taken, or the first request with this"
+              " Idempotency-Key is still running"
+            : "Conflict: the first request with this Idempotency-Key is still running";
     case 412: return "Precondition Failed: If-Match names another version";
-    case 429: return "Too many attempts";
-    case 503: return "Database unavailable";
+    case 413: return "Payload Too Large: the body is over PampsMaxBodySize";
+    case 415:
+        return (flags & PAMPS_ROUTE_FORM_BODY)
+            ? "Unsupported Media Type: send application/json or"
+              " application/x-www-form-urlencoded"
+            : "Unsupported Media Type: send application/json";
+    case 422: return "Validation Error: one entry per bad field (body, query or header)";
+    case 429: return "Too Many Requests: try again after Retry-After seconds";
+    case 503:
+        return "Service Unavailable: the database cannot be reached, or the transaction"
+               " lost to a concurrent one (Retry-After: 1)";
     }
     return "Error";
 }
 
-static void add_error(json_t *responses, int status, const char *words)
+/* {"text/css": {}, ...} from "text/css image/png" */
+static json_t *media_types(const char *list)
 {
-    char key[8];
+    json_t *content = json_object();
+    char *copy = strdup(list), *word, *state = NULL;
 
-    snprintf(key, sizeof(key), "%d", status);
-    json_object_set_new(responses, key, json_pack("{s:s, s:o}", "description",
-                                                  words ? words : error_words(status),
-                                                  "content", json_body(status == 422
-                                                      ? "ValidationError" : "Error")));
+    for (word = strtok_r(copy, " ", &state); word; word = strtok_r(NULL, " ", &state)) {
+        json_object_set_new(content, word, json_object());
+    }
+    free(copy);
+    return content;
 }
 
-/* A JSON 200 to GET carries an ETag (pamps_http.c). */
-static int is_tagged(const pamps_route *route)
+static void set_headers(json_t *response, json_t *headers)
 {
-    return strcmp(route->method, "GET") == 0 && route->status == 200
-           && (!route->response || !strchr(route->response, '/'));
+    if (json_object_size(headers)) {
+        json_object_set(response, "headers", headers);
+    }
+    json_decref(headers);
 }
 
-static json_t *success(const pamps_route *route)
+static json_t *success(const pamps_route *table, size_t n, const pamps_route *route)
 {
-    if (is_tagged(route)) {
-        json_t *ok = json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "description", "Success",
-                               "headers", "ETag", "description",
-                               "Strong tag of this representation", "schema", "type", "string");
+    json_t *ok = json_pack("{s:s}", "description",
+                           status_words(table, n, route, route->status));
+    json_t *headers = json_object();
 
-        json_object_set_new(ok, "content", route->response ? json_body(route->response)
-                                                           : json_pack("{s:{s:{}}}",
-                                                                       "application/json",
-                                                                       "schema"));
-        return ok;
+    if (route->response && strchr(route->response, '/')) {
+        json_object_set_new(ok, "content", media_types(route->response));
     }
-    if (!route->response) {
-        return json_pack("{s:s}", "description",
-                         route->status == 204 ? "No Content" : "Success");
+    else if (route->response) {
+        json_object_set_new(ok, "content", json_body(route->response));
     }
-    if (strchr(route->response, '/')) {         /* a media type, no schema */
-        return json_pack("{s:s, s:{s:{}}}", "description", "Success",
-                         "content", route->response);
+    else if (route->status != 204) {            /* any JSON: this document */
+        json_object_set_new(ok, "content", json_pack("{s:{s:{}}}", "application/json",
+                                                     "schema"));
     }
-    return json_pack("{s:s, s:o}", "description", "Success",
-                     "content", json_body(route->response));
-}
-
-static json_t *responses(const pamps_route *route)
-{
-    json_t *responses = json_object();
-    char key[8];
-
-    snprintf(key, sizeof(key), "%d", route->status);
-    json_object_set_new(responses, key, success(route));
-    if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
-        add_error(responses, 401, NULL);
+    if (pamps_route_etag(table, n, route)) {
+        json_object_set_new(headers, "ETag", header("string", "Strong tag of this"
+                                                    " representation, for If-None-Match"
+                                                    " and If-Match", 1));
+        if (!is_get(route)) {
+            json_object_set_new(headers, "Content-Location",
+                                header("string", "The resource this body represents", 1));
+        }
     }
-    if (route->flags & PAMPS_ROUTE_ADMIN) {
-        add_error(responses, 403, "Admin only");
-    }
-    if (strchr(route->pattern, '{')) {
-        add_error(responses, 404, NULL);
-    }
-    if (route->flags & PAMPS_ROUTE_JSON_BODY) {
-        add_error(responses, 413, NULL);
-        add_error(responses, 415, NULL);
-    }
-    if ((route->flags & PAMPS_ROUTE_JSON_BODY) || route->query) {
-        add_error(responses, 422, NULL);
-    }
-    /* every operation: too many query parameters, the database away */
-    add_error(responses, 400, "Too many query parameters, or a body that is not a JSON object");
-    add_error(responses, 503, NULL);
-    if (route->flags & PAMPS_ROUTE_IF_MATCH) {
-        add_error(responses, 412, NULL);
+    if (route->status == 201) {
+        json_object_set_new(headers, "Location", header("string", "The new resource", 1));
     }
     if (route->flags & PAMPS_ROUTE_IDEMPOTENT) {
-        add_error(responses, 409, NULL);
-        add_error(responses, 422, NULL);
+        json_object_set_new(headers, "Idempotent-Replayed",
+                            header("string", "true: the stored first response of this"
+                                   " Idempotency-Key, replayed", 0));
     }
-    if (is_tagged(route)) {
-        json_object_set_new(responses, "304", json_pack("{s:s}", "description",
-                                                        "Not Modified (If-None-Match)"));
+    set_headers(ok, headers);
+    return ok;
+}
+
+/* An error's body: Error, ValidationError for 422, or the row's own schema
+ * for the statuses its handler answers with it (health's 503). */
+static const char *error_schema(const pamps_route *route, int status)
+{
+    if (status == 422) {
+        return "ValidationError";
     }
-    for (int i = 0; i < PAMPS_ROUTE_MAX_ERRORS && route->errors[i]; i++) {
-        snprintf(key, sizeof(key), "%d", route->errors[i]);
-        if (!json_object_get(responses, key)) {
-            add_error(responses, route->errors[i], NULL);
+    for (int i = 0; route->errors_response && i < PAMPS_ROUTE_MAX_ERRORS; i++) {
+        if (route->errors[i] == status) {
+            return route->errors_response;
         }
+    }
+    return "Error";
+}
+
+static json_t *failure(const pamps_route *table, size_t n, const pamps_route *route,
+                       int status)
+{
+    json_t *r = json_pack("{s:s}", "description", status_words(table, n, route, status));
+    json_t *headers = json_object();
+
+    if (status == 304) {
+        if (is_get(route) && pamps_route_etag(table, n, route)) {
+            json_object_set_new(headers, "ETag", header("string", "The current tag", 1));
+        }
+        set_headers(r, headers);
+        return r;
+    }
+    json_object_set_new(r, "content", json_body(error_schema(route, status)));
+    if (status == 401) {
+        json_object_set_new(headers, "WWW-Authenticate",
+                            header("string", "Bearer, with error=\"invalid_token\" when a"
+                                   " token was sent", 1));
+    }
+    if (status == 429) {
+        json_object_set_new(headers, "Retry-After", header("integer", "Seconds to wait", 1));
+    }
+    if (status == 503) {
+        json_object_set_new(headers, "Retry-After",
+                            header("integer", "Seconds to wait, after a lost race", 0));
+    }
+    set_headers(r, headers);
+    return r;
+}
+
+/* Every status the dispatcher and the handler may answer
+ * (pamps_route_statuses), each with its body's schema and headers. */
+static json_t *responses(const pamps_route *table, size_t n, const pamps_route *route)
+{
+    json_t *responses = json_object();
+    int statuses[PAMPS_ROUTE_MAX_STATUSES];
+    size_t count = pamps_route_statuses(route, statuses);
+    char key[8];
+
+    for (size_t i = 0; i < count; i++) {
+        snprintf(key, sizeof(key), "%d", statuses[i]);
+        json_object_set_new(responses, key, statuses[i] == route->status
+                                            ? success(table, n, route)
+                                            : failure(table, n, route, statuses[i]));
     }
     return responses;
 }
@@ -363,7 +444,8 @@ static json_t *operation_id(const pamps_route *route)
     return json_string(buf);
 }
 
-static json_t *operation(const pamps_route *route, json_t *qparams)
+static json_t *operation(const pamps_route *table, size_t n, const pamps_route *route,
+                         json_t *qparams)
 {
     json_t *op = json_pack("{s:[s], s:s, s:o}", "tags", route->tag, "summary", route->summary,
                            "operationId", operation_id(route));
@@ -371,9 +453,9 @@ static json_t *operation(const pamps_route *route, json_t *qparams)
     if (route->description) {
         json_object_set_new(op, "description", json_string(route->description));
     }
-    add_parameters(op, route, qparams);
+    add_parameters(op, table, n, route, qparams);
     add_request_body(op, route);
-    json_object_set_new(op, "responses", responses(route));
+    json_object_set_new(op, "responses", responses(table, n, route));
     if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
         /* either scheme: the docs page authorizes through the login form */
         json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearerAuth",
@@ -438,7 +520,7 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
             method[j] = (char)(route->method[j] - 'A' + 'a');
         }
         method[j] = '\0';
-        json_object_set_new(item, method, operation(route, qparams));
+        json_object_set_new(item, method, operation(routes, n, route, qparams));
         if (route->body) {
             json_object_set_new(schemas, route->body->name, body_schema(route->body));
         }
