@@ -128,8 +128,11 @@ static int send_docs_file(pamps_req *req, const char *name, const char *type)
     ap_update_mtime(r, info.mtime);
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=3600");
-    if ((rc = ap_meets_conditions(r)) != OK) {
-        r->status = rc;
+    if ((rc = ap_meets_conditions(r)) == HTTP_PRECONDITION_FAILED) {
+        return pamps_send_error(req, rc, "Precondition Failed");
+    }
+    if (rc != OK) {
+        r->status = rc;             /* 304, bodiless */
         return DONE;
     }
     ap_set_content_type(r, type);
@@ -166,7 +169,10 @@ static const pamps_route routes[] = {
     { "GET", "/docs/{file}", PUBLIC | NO_DB, docs_file, NULL, .tag = "docs",
       .summary = "A file the docs page loads (Swagger UI's, from PampsDocsDir)",
       .status = HTTP_OK, .response = "text/css text/javascript image/png",
-      .errors = { HTTP_NOT_MODIFIED } },
+      .description = "Sent with Last-Modified; If-Modified-Since, If-None-Match,"
+                     " If-Match and If-Unmodified-Since are evaluated as for a static"
+                     " file (304, 412).",
+      .errors = { HTTP_NOT_MODIFIED, HTTP_PRECONDITION_FAILED } },
 };
 /* clang-format on */
 

@@ -272,7 +272,10 @@ static const char *status_words(const pamps_route *table, size_t n, const pamps_
             ? "Conflict: the name or email is taken, or the first request with this"
               " Idempotency-Key is still running"
             : "Conflict: the first request with this Idempotency-Key is still running";
-    case 412: return "Precondition Failed: If-Match names another version";
+    case 412:
+        return (flags & PAMPS_ROUTE_IF_MATCH)
+            ? "Precondition Failed: If-Match names another version; nothing changed"
+            : "Precondition Failed: If-Match or If-Unmodified-Since does not hold";
     case 413: return "Payload Too Large: the body is over PampsMaxBodySize";
     case 415:
         return (flags & PAMPS_ROUTE_FORM_BODY)
