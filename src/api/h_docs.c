@@ -161,10 +161,17 @@ static int docs_file(pamps_req *req)
 /* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/openapi.json", PUBLIC | NO_DB, openapi, NULL, .tag = "docs",
-      .summary = "This document", .status = HTTP_OK },
+      .summary = "This document",
+      .description = "The OpenAPI 3.1 document of this API, made from the routes the module"
+                     " serves: every operation with its parameters, bodies, the statuses"
+                     " it answers and their bodies and headers. The bounds of limit are"
+                     " this location's PampsPageSize.",
+      .status = HTTP_OK },
     { "GET", "/docs", PUBLIC | NO_DB, docs, NULL, .tag = "docs",
       .summary = "This document as a page (Swagger UI)",
-      .description = "Authorize with the login form, try any call, read the schemas.",
+      .description = "Swagger UI, loaded from this origin under a strict"
+                     " Content-Security-Policy: Authorize with the login form (the OAuth2"
+                     " password flow), try any call, read the schemas.",
       .status = HTTP_OK, .response = "text/html" },
     { "GET", "/docs/{file}", PUBLIC | NO_DB, docs_file, NULL, .tag = "docs",
       .summary = "A file the docs page loads (Swagger UI's, from PampsDocsDir)",

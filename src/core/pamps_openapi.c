@@ -54,6 +54,84 @@ static const char view_schema_text[] = "{"
     "\"OrgPage\":" PAGE("Org")
     "}";
 
+/* What a schema, or a property of one, means to a client: the views' and
+ * the bodies' alike (schema NULL: that property in any schema; property
+ * NULL: the schema itself). */
+static const struct {
+    const char *schema, *property, *text;
+} words[] = {
+    /* clang-format off */
+    { "Error", NULL, "An error: detail says what went wrong" },
+    { "ValidationError", NULL, "One entry per bad field: loc names it (\"body\", \"query\""
+      " or \"header\", then the field), msg says why, type classifies it" },
+    { "Health", "status", "healthy; degraded when the database answers but cannot serve;"
+      " unhealthy when it cannot be reached" },
+    { "Health", "database", "ok, unavailable, or why it cannot serve (read-only, schema"
+      " older or newer than the module)" },
+    { "Health", "environment", "PampsEnvironment" },
+    { "PublicUser", NULL, "A user as anyone sees them" },
+    { "Profile", NULL, "A user as anyone sees them, with counts" },
+    { "OwnUser", NULL, "Your own account: the profile, your email and role" },
+    { NULL, "posts_count", "Posts and replies by the user" },
+    { NULL, "followers_count", "Users who follow the user" },
+    { NULL, "following_count", "Users the user follows" },
+    { NULL, "created_at", "RFC 3339, UTC, whole seconds" },
+    { NULL, "updated_at", "RFC 3339, UTC, whole seconds: the last change" },
+    { NULL, "avatar", "An http:// or https:// URL, or null" },
+    { NULL, "bio", "Up to 280 characters, or null" },
+    { "OwnUser", "role", "user or admin" },
+    { "TokenPair", NULL, "A login: send access_token as \"Authorization: Bearer ...\";"
+      " trade refresh_token at /auth/refresh for a new pair before the access token"
+      " expires" },
+    { "TokenPair", "expires_in", "Seconds the access token is valid" },
+    { "Post", NULL, "A post or a reply, as the caller sees it" },
+    { "Post", "parent_id", "The post this replies to; null for a top-level post, or once"
+      " that post was deleted" },
+    { "Post", "likes_count", "Users who like it" },
+    { "Post", "replies_count", "Direct replies to it" },
+    { "Post", "liked_by_me", "Whether the caller likes it" },
+    { "Feed", NULL, "A page of posts, newest first" },
+    { "Feed", "next_before", "Pass as before for the next page; null on the last one" },
+    { "Task", NULL, "A task of the caller's (no one else sees it)" },
+    { "Org", NULL, "A department or a position" },
+    { NULL, "total", "Items in the whole list (a search's: those it finds)" },
+    { NULL, "offset", "Items skipped before this page" },
+    { "Login", NULL, "JSON, or the same fields as an OAuth2 password form" },
+    { "Login", "username", "Username or email" },
+    { "RefreshToken", "refresh_token", "The refresh token of the login" },
+    { "PasswordChange", "current_password", "A wrong one counts as a failed login" },
+    { "PostCreate", "parent_id", "The post this replies to; absent or null for a top-level"
+      " post" },
+    { "PostCreate", "text", "1 to 280 characters (code points) once trimmed" },
+    { "PostUpdate", "text", "1 to 280 characters (code points) once trimmed" },
+    { NULL, "title", "1 to 200 characters once trimmed" },
+    { "TaskReplace", "description", "Absent: \"\"" },
+    { "RoleChange", "role", "Effective from the user's next request" },
+    /* clang-format on */
+};
+
+/* Sets the words of the schema name and of its properties. */
+static void describe(const char *name, json_t *schema)
+{
+    json_t *props = json_object_get(schema, "properties"), *prop;
+    const char *key;
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (words[i].schema && strcmp(words[i].schema, name) != 0) {
+            continue;
+        }
+        if (!words[i].property) {
+            json_object_set_new(schema, "description", json_string(words[i].text));
+            continue;
+        }
+        json_object_foreach(props, key, prop) {
+            if (strcmp(key, words[i].property) == 0 && !json_object_get(prop, "$ref")) {
+                json_object_set_new(prop, "description", json_string(words[i].text));
+            }
+        }
+    }
+}
+
 /* ["a", "b", ...] from a NULL-ended list */
 static json_t *string_array(const char *const *values)
 {
@@ -69,22 +147,27 @@ static json_t *string_array(const char *const *values)
  * the request's <Location> (PampsPageSize). */
 static json_t *query_params(int page_default, int page_max)
 {
-    return json_pack("{s:{s:s, s:s, s:{s:s, s:i, s:i, s:i}},"
-                     " s:{s:s, s:s, s:{s:s, s:i, s:i}},"
+    return json_pack("{s:{s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}},"
+                     " s:{s:s, s:s, s:s, s:{s:s, s:i, s:i}},"
                      " s:{s:s, s:s, s:s, s:{s:s, s:i}},"
                      " s:{s:s, s:s, s:s, s:{s:s}},"
-                     " s:{s:s, s:s, s:{s:s}},"
-                     " s:{s:s, s:s, s:{s:s, s:s, s:o}}}",
-                     "limit", "name", "limit", "in", "query", "schema", "type", "integer",
+                     " s:{s:s, s:s, s:s, s:{s:s}},"
+                     " s:{s:s, s:s, s:s, s:{s:s, s:s, s:o}}}",
+                     "limit", "name", "limit", "in", "query", "description",
+                     "items per page", "schema", "type", "integer",
                      "minimum", 1, "maximum", page_max, "default", page_default,
-                     "offset", "name", "offset", "in", "query", "schema", "type", "integer",
-                     "minimum", 0, "default", 0,
+                     "offset", "name", "offset", "in", "query", "description",
+                     "items to skip", "schema", "type", "integer", "minimum", 0, "default", 0,
                      "before", "name", "before", "in", "query", "description",
-                     "only posts with a smaller id", "schema", "type", "integer", "minimum", 1,
+                     "only posts with a smaller id: the next_before of the page before",
+                     "schema", "type", "integer", "minimum", 1,
                      "q", "name", "q", "in", "query", "description",
                      "case-insensitive substring", "schema", "type", "string",
-                     "done", "name", "done", "in", "query", "schema", "type", "boolean",
-                     "sort", "name", "sort", "in", "query", "schema", "type", "string",
+                     "done", "name", "done", "in", "query", "description",
+                     "only the tasks done (true) or not (false)", "schema", "type", "boolean",
+                     "sort", "name", "sort", "in", "query", "description",
+                     "the field to order by; a leading - for descending",
+                     "schema", "type", "string",
                      "default", pamps_task_sorts[PAMPS_TASK_SORT_DEFAULT],
                      "enum", string_array(pamps_task_sorts));
 }
@@ -169,9 +252,13 @@ static void add_parameters(json_t *op, const pamps_route *table, size_t n,
     for (const char *s = strchr(route->pattern, '{'); s; s = strchr(s + 1, '{')) {
         int is_id = strncmp(s, "{id}", 4) == 0;
         const char *end = strchr(s, '}');
-        json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:o}", "name", s + 1,
+        json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:s, s:o}", "name", s + 1,
                                                 (int)(end - s - 1), "in", "path",
-                                                "required", 1, "schema", is_id
+                                                "required", 1, "description", is_id
+                                                ? "an id; anything else is 404"
+                                                : strncmp(s, "{username}", 10) == 0
+                                                ? "compared case-insensitively"
+                                                : "a file name", "schema", is_id
                                                 ? json_pack("{s:s, s:s, s:i}", "type", "integer",
                                                             "format", "int64", "minimum", 1)
                                                 : json_pack("{s:s}", "type", "string")));
@@ -499,9 +586,22 @@ static json_t *view_schemas(void)
                         "role", field_schema(&role));
     json_object_foreach(schemas, name, schema) {
         require_all(schema);
+        describe(name, schema);
     }
     return schemas;
 }
+
+#define ABOUT "Accounts with JWT, a microblog, private tasks, and an organization of" \
+    " departments and positions, served by Apache httpd (mod_pamps).\n\n" \
+    "Log in at /auth/login and send its access_token as `Authorization: Bearer <token>`." \
+    " Errors are `{\"detail\": \"...\"}`; a 422's detail lists one entry per bad field." \
+    " Offset lists take limit and offset; feeds take limit and before (the next_before" \
+    " of the page before).\n\n" \
+    "Each operation lists every status it answers. Besides: every GET also answers HEAD," \
+    " every path OPTIONS (with Allow, and CORS preflights), a method a path does not" \
+    " serve is 405, and an unknown path 404. A JSON GET sends an ETag (If-None-Match:" \
+    " 304) and a PATCH the new one; a write guarded by If-Match is 412 once the resource" \
+    " changed; POST /tasks, /posts and /auth/register take an Idempotency-Key."
 
 json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *version,
                                const char *server_url, int page_default, int page_max)
@@ -525,7 +625,10 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
         method[j] = '\0';
         json_object_set_new(item, method, operation(routes, n, route, qparams));
         if (route->body) {
-            json_object_set_new(schemas, route->body->name, body_schema(route->body));
+            json_t *body = body_schema(route->body);
+
+            describe(route->body->name, body);
+            json_object_set_new(schemas, route->body->name, body);
         }
     }
     json_decref(qparams);
@@ -533,7 +636,7 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
                      " s:{s:s, s:{s:{s:s+, s:{}}}}}}}",
                      "openapi", "3.1.0",
                      "info", "title", "mod_pamps API", "version", version,
-                     "description", "Accounts, microblog, tasks and organization, served by Apache httpd.",
+                     "description", ABOUT,
                      "servers", "url", server_url,
                      "paths", paths,
                      "components", "schemas", schemas,
