@@ -103,10 +103,11 @@ int pamps_route_etag(const pamps_route *table, size_t n, const pamps_route *rout
  * PAMPS_FORM_MAX_FIELDS query parameters; a body that is not a JSON
  * object); 401 unless PUBLIC; 403 with ADMIN; 404 with a path parameter;
  * 409 with IDEMPOTENT (the key's first request still running); 412 with
- * IF_MATCH; 413 and 415 with a body; 422 with a body, a query or
- * IDEMPOTENT (the key); 503 unless NO_DB; and the row's own .errors.
- * Returns how many. Not listed: the path's 405 and OPTIONS, and the 500 of
- * a bug or of memory running out. */
+ * IF_MATCH; 408 (a body too slow for mod_reqtimeout), 413 and 415 with a
+ * body; 422 with a body, a query or IDEMPOTENT (the key); 503 unless
+ * NO_DB; and the row's own .errors. Returns how many. Not listed: the
+ * path's 405 and OPTIONS; the 500 of a bug or of memory running out; the
+ * 404 of a request racing the deletion of its caller's own account. */
 size_t pamps_route_statuses(const pamps_route *route, int out[PAMPS_ROUTE_MAX_STATUSES]);
 
 /* Sets the derived flags (PAMPS_ROUTE_ETAG) of a joined table. */

@@ -359,6 +359,7 @@ static const char *status_words(const pamps_route *table, size_t n, const pamps_
             ? "Conflict: the name or email is taken, or the first request with this"
               " Idempotency-Key is still running"
             : "Conflict: the first request with this Idempotency-Key is still running";
+    case 408: return "Request Timeout: the body came too slowly (RequestReadTimeout)";
     case 412:
         return (flags & PAMPS_ROUTE_IF_MATCH)
             ? "Precondition Failed: If-Match names another version; nothing changed"

@@ -235,6 +235,7 @@ size_t pamps_route_statuses(const pamps_route *route, int out[PAMPS_ROUTE_MAX_ST
         add_status(out, &n, 412);
     }
     if (body) {
+        add_status(out, &n, 408);
         add_status(out, &n, 413);
         add_status(out, &n, 415);
     }

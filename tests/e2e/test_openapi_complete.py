@@ -17,12 +17,16 @@ server is held to it both ways:
 and every answer's body must match the documented schema (python3-jsonschema)
 and carry the headers documented as required.
 """
+import http.client
+import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
-from pampsenv import (Client, HttpdServer, extra_server, jwt_parts, jwt_sign, make_admin,
-                      new_user, server_key, unique)
+from pampsenv import (Client, HttpdServer, checked, extra_server, jwt_parts, jwt_sign,
+                      make_admin, new_user, server_key, unique)
 
 try:
     import jsonschema
@@ -40,15 +44,37 @@ OWN_ACCOUNT = {("DELETE", "/users/me"), ("PUT", "/users/me/password"),
 
 
 @pytest.fixture(scope="module")
-def live():
+def live_server():
     """The API with a small body limit, so a 413 is cheap to provoke."""
     yield from extra_server("PampsMaxBodySize %d\n" % BODY_LIMIT)
 
 
 @pytest.fixture(scope="module")
-def low():
+def low_server():
     """One registration per address: the second is 429."""
     yield from extra_server("PampsRegisterLimit 1 600\n")
+
+
+@pytest.fixture(scope="module")
+def slow_server():
+    """A body must come within a second: a 408 is cheap to provoke."""
+    yield from extra_server("RequestReadTimeout handshake=5 header=5-10,MinRate=500 body=1\n")
+
+
+# each test fails on a warning or error in the log of the server it used
+@pytest.fixture
+def live(live_server):
+    yield from checked(live_server)
+
+
+@pytest.fixture
+def low(low_server):
+    yield from checked(low_server)
+
+
+@pytest.fixture
+def slow(slow_server):
+    yield from checked(slow_server)
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +86,10 @@ def nodb():
 
 
 @pytest.fixture(scope="module")
-def doc(live):
+def doc(live_server):
     if jsonschema is None:
         pytest.fail("run `make deps`: python3-jsonschema is not installed")
-    r = Client(live).get("/openapi.json")
+    r = Client(live_server).get("/openapi.json")
     assert r.status_code == 200
     return r.json()
 
@@ -421,10 +447,12 @@ PROVOCATIONS = [
                                                             ("PUT", "/users/me/password")),
      locked_out),
 ]
-ELSEWHERE = {
-    # provoked on another server, below
-    (429, "POST", "/auth/register"),
-}
+# provoked on other servers, by the tests below
+ELSEWHERE = [
+    (408, lambda m, p, op: has_body(op)),             # test_slow_bodies_are_408
+    (429, lambda m, p, op: (m, p) == ("POST", "/auth/register")),
+    (503, lambda m, p, op: True),                     # test_503_without_the_database
+]
 
 
 def expected(status, op):
@@ -455,8 +483,7 @@ def test_every_documented_status_has_a_provocation(doc):
     missing = []
     for method, path, op in operations(doc):
         reached = {s for s, _, _ in provocations_for(method, path, op)}
-        reached |= {s for s, m, p in ELSEWHERE if (m, p) == (method, path)}
-        reached.add(503)          # test_503_without_the_database covers every operation
+        reached |= {s for s, applies in ELSEWHERE if applies(method, path, op)}
         unreached = documented(op) - reached
         if unreached:
             missing.append("%s %s: %s" % (method, path, sorted(unreached)))
@@ -509,7 +536,6 @@ def test_503_without_the_database(live, nodb, doc):
     """Without its database every operation that documents 503 answers it,
     past a valid token; those that do not (the docs) still answer."""
     access, refresh = forged_tokens(live, nodb)
-    nodb.expect_log(r"PAMPS\d+")
     c = Client(nodb)
     c.access = access
     problems = []
@@ -590,3 +616,56 @@ def test_sweep_answers_only_documented_statuses(live, doc):
             if problem:
                 problems.append(problem)
     assert not problems, "\n".join(sorted(set(problems)))
+
+
+class Answer:
+    """An http.client answer, as check_answer reads a requests one."""
+
+    def __init__(self, method, resp):
+        self.request = type("Sent", (), {"method": method})
+        self.status_code = resp.status
+        self.headers = CaseInsensitiveDict(resp.getheaders())
+        self.content = resp.read()
+        self.text = self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.text)
+
+
+def half_a_body(server, method, target, token):
+    """Headers promising 100 bytes of body, then 6 of them, then nothing."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.putrequest(method, "/api/v1" + target)
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", "100")
+        if token:
+            conn.putheader("Authorization", "Bearer " + token)
+        conn.endheaders(b'{"half')
+        return Answer(method, conn.getresponse())
+    finally:
+        conn.close()
+
+
+def test_slow_bodies_are_408(slow, doc):
+    """Every operation that reads a body answers 408 when mod_reqtimeout
+    gives up on it, in the API's error shape (all at once: each waits for
+    the server's second)."""
+    world = World(slow)
+    jobs = []
+    for method, path, op in operations(doc):
+        if has_body(op):
+            actor = world.actor(method, path)
+            jobs.append((method, path, op, world.concrete(path, actor),
+                         actor.access if needs_token(op) else None))
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        answers = list(pool.map(lambda j: half_a_body(slow, j[0], j[3], j[4]), jobs))
+    problems = []
+    for (method, path, op, _, _), r in zip(jobs, answers):
+        if r.status_code != 408:
+            problems.append("%s %s: %d, not 408: %s" % (method, path, r.status_code, r.text))
+            continue
+        problem = check_answer(doc, method, path, op, r)
+        if problem:
+            problems.append(problem)
+    assert not problems, "\n".join(problems)

@@ -109,8 +109,8 @@ static void test_statuses_follow_flags_and_rows(void **state)
     /* every operation: 400 (too many query parameters) and 503; a JSON
      * GET: 304 (If-None-Match) */
     static const char *const health[] = { "200", "400", "503", "304" };
-    static const char *const create[] = { "201", "401", "403", "400", "413", "415", "422",
-                                          "409", "503" };
+    static const char *const create[] = { "201", "401", "403", "400", "408", "413", "415",
+                                          "422", "409", "503" };
     static const char *const list[] = { "200", "401", "422", "400", "503", "304" };
     static const char *const drop[] = { "204", "401", "404", "400", "503" };
     /* served without the database: no 503; a 304 the row names */
@@ -119,7 +119,7 @@ static void test_statuses_follow_flags_and_rows(void **state)
     (void)state;
 
     assert_statuses(op("/health", "get"), health, 4);
-    assert_statuses(op("/things", "post"), create, 9);
+    assert_statuses(op("/things", "post"), create, 10);
     assert_statuses(op("/things", "get"), list, 6);
     assert_statuses(op("/things/{id}", "delete"), drop, 5);
     assert_statuses(op("/page", "get"), page, 2);

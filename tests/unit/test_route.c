@@ -159,17 +159,18 @@ static void test_statuses_follow_the_row(void **state)
     static const int page_s[] = { 200, 400 };
     static const int health_s[] = { 200, 304, 400, 503 };
     static const int list_s[] = { 200, 304, 400, 401, 422, 503 };
-    static const int create_s[] = { 201, 400, 401, 409, 413, 415, 422, 503 };
-    static const int patch_s[] = { 200, 400, 401, 403, 404, 409, 412, 413, 415, 422, 503 };
-    static const int login_s[] = { 200, 400, 401, 413, 415, 422, 429, 503 };
+    static const int create_s[] = { 201, 400, 401, 408, 409, 413, 415, 422, 503 };
+    static const int patch_s[] = { 200, 400, 401, 403, 404, 408, 409, 412, 413, 415, 422,
+                                   503 };
+    static const int login_s[] = { 200, 400, 401, 408, 413, 415, 422, 429, 503 };
     (void)state;
 
     assert_statuses(&page, page_s, 2);
     assert_statuses(&health, health_s, 4);
     assert_statuses(&list, list_s, 6);
-    assert_statuses(&create, create_s, 8);
-    assert_statuses(&patch, patch_s, 11);
-    assert_statuses(&login, login_s, 8);
+    assert_statuses(&create, create_s, 9);
+    assert_statuses(&patch, patch_s, 12);
+    assert_statuses(&login, login_s, 9);
 }
 
 int main(void)
