@@ -25,8 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from pampsenv import (Client, HttpdServer, checked, extra_server, jwt_parts, jwt_sign,
-                      make_admin, new_user, server_key, unique)
+from pampsenv import (Client, checked, extra_server, jwt_parts, jwt_sign, make_admin, new_user,
+                      server_key, unique)
+# the server without a database, shared with the tests of its 503s
+from test_errors import nodb_server  # noqa: F401
 
 try:
     import jsonschema
@@ -34,7 +36,6 @@ except ImportError:                 # make deps installs Debian's python3-jsonsc
     jsonschema = None
 
 BODY_LIMIT = 4096                 # PampsMaxBodySize of the server below
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 STALE_TAG = '"0000000000000000"'
 MISSING = {"{id}": "999999999", "{username}": "nobody_" + uuid.uuid4().hex[:8],
            "{file}": "nothing.js"}
@@ -75,14 +76,6 @@ def low(low_server):
 @pytest.fixture
 def slow(slow_server):
     yield from checked(slow_server)
-
-
-@pytest.fixture(scope="module")
-def nodb():
-    srv = HttpdServer(db_params="/nonexistent-pamps-dir/pamps.db").start()
-    yield srv
-    srv.stop()
-    srv.cleanup()
 
 
 @pytest.fixture(scope="module")
@@ -227,14 +220,9 @@ def needs_token(op):
 
 def success(world, doc, method, path, op):
     actor = world.actor(method, path)
-    headers = {}
-    if path == "/auth/logout":
-        body = {"refresh_token": actor.refresh}
-    else:
-        body = valid_body(world, body_schema(doc, op), actor)
-    if "If-Match" in [p["name"] for p in op.get("parameters", [])]:
-        headers["If-Match"] = "*"
-    return send(world, actor, method, world.concrete(path, actor), body, headers=headers)
+    headers = {"If-Match": "*"} if parameter(op, "If-Match") else {}
+    return send(world, actor, method, world.concrete(path, actor),
+                valid_body(world, body_schema(doc, op), actor), headers=headers)
 
 
 def not_modified(world, doc, method, path, op):
@@ -479,6 +467,22 @@ def test_every_served_route_is_documented(live, doc):
         assert allow == methods, path
 
 
+def test_bodies_sent_agree_with_the_document(doc):
+    """The bodies the provocations send are valid, or invalid, as the
+    document's request schemas say: the server then answers 2xx or 422."""
+    actor = type("Actor", (), {"username": "someone", "password": "password123",
+                               "refresh": "a.b.c"})
+    resolver = jsonschema.RefResolver.from_schema(doc)
+    names = {body_schema(doc, op) for _, _, op in operations(doc)} - {None}
+    for name in names:
+        schema = {"$ref": "#/components/schemas/" + name}
+        validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
+        body = valid_body(None, name, actor)
+        assert body is not None, "no valid body of %s to send" % name
+        assert not list(validator.iter_errors(body)), (name, body)
+        assert list(validator.iter_errors(mistyped_body(doc, name))), name
+
+
 def test_every_documented_status_has_a_provocation(doc):
     missing = []
     for method, path, op in operations(doc):
@@ -532,9 +536,10 @@ def forged_tokens(live, nodb):
     return (jwt_sign(jwt_parts(u.access)[1], key), jwt_sign(jwt_parts(u.refresh)[1], key))
 
 
-def test_503_without_the_database(live, nodb, doc):
+def test_503_without_the_database(live, nodb_server, doc):
     """Without its database every operation that documents 503 answers it,
     past a valid token; those that do not (the docs) still answer."""
+    nodb = nodb_server
     access, refresh = forged_tokens(live, nodb)
     c = Client(nodb)
     c.access = access
