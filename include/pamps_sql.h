@@ -264,6 +264,12 @@
     X(USER_LOCK_NAME, 1, "UPDATE users SET username = username WHERE lower(username) = lower(%s)") \
     X(IDEM_INSERT, 4, "INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at)" \
       " VALUES (%s, %s, %s, 'running', " P_TS ") ON CONFLICT DO NOTHING RETURNING id") \
+    /* a row left 'running' since before the cut-off (its request died) is \
+     * taken by a retry of the same request: one retry, as the row's new \
+     * created_at puts it after the cut-off for any other */ \
+    X(IDEM_TAKE_OVER, 5, "UPDATE idempotency_keys SET created_at = " P_TS " WHERE scope = %s" \
+      " AND key = %s AND request_hash = %s AND state = 'running' AND created_at < " P_TS \
+      " RETURNING id") \
     X(IDEM_GET, 2, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_IDEM) \
       " FROM idempotency_keys WHERE scope = %s AND key = %s") \
     X(IDEM_DONE, 4, "UPDATE idempotency_keys SET state = 'done', status = " P_ID ", body = %s," \

@@ -300,12 +300,17 @@ static int logout(pamps_req *req)
 static const pamps_route routes[] = {
     { "POST", "/auth/register", PUBLIC | JSON | IDEMPOTENT, register_account, NULL, .tag = "auth",
       .summary = "Create an account",
-      .description = "Registrations are limited per client address (429, Retry-After).",
+      .description = "Answers the new account's own view (counts 0, role user) and its"
+                     " Location. A username or email already registered (compared"
+                     " case-insensitively) is 409. Registrations are limited per client"
+                     " address (429, Retry-After). With an Idempotency-Key, a retry gets"
+                     " the first answer again.",
       .body = &register_body, .status = HTTP_CREATED, .response = "OwnUser",
       .errors = { HTTP_CONFLICT, HTTP_TOO_MANY_REQUESTS } },
     { "POST", "/auth/login", PUBLIC | JSON | FORM, login, NULL, .tag = "auth",
       .summary = "Log in (JSON or OAuth2 password form)",
-      .description = "username may also be the email. Repeated failures lock the"
+      .description = "username may also be the email. A wrong username or password is"
+                     " 401, with the same detail either way. Repeated failures lock the"
                      " account or the client address for a while (429, Retry-After)."
                      " With PampsTokenCookie, ?cookie=1 also sets the access token"
                      " as that cookie (HttpOnly, Secure, SameSite=Strict).",
@@ -314,7 +319,8 @@ static const pamps_route routes[] = {
     { "POST", "/auth/refresh", PUBLIC | JSON, refresh, NULL, .tag = "auth",
       .summary = "Rotate a refresh token for a new pair",
       .description = "The token used is revoked; presenting it again revokes its whole chain"
-                     " and ends that login's access tokens. ?cookie=1 renews the"
+                     " and ends that login's access tokens (401). An invalid or expired"
+                     " token, or an access token, is 401. ?cookie=1 renews the"
                      " PampsTokenCookie cookie.",
       .body = &refresh_body, .status = HTTP_OK, .response = "TokenPair",
       .errors = { HTTP_UNAUTHORIZED } },
@@ -322,7 +328,8 @@ static const pamps_route routes[] = {
       .summary = "End a login",
       .description = "Revokes the refresh token's whole rotation chain; that login's"
                      " access tokens stop working at once. Other logins go on."
-                     " Clears the PampsTokenCookie cookie.",
+                     " Another user's refresh token is 403, an invalid or expired one 401,"
+                     " one already revoked 204. Clears the PampsTokenCookie cookie.",
       .body = &refresh_body,
       .status = HTTP_NO_CONTENT, .errors = { HTTP_FORBIDDEN } },
 };

@@ -128,8 +128,11 @@ static int send_docs_file(pamps_req *req, const char *name, const char *type)
     ap_update_mtime(r, info.mtime);
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=3600");
-    if ((rc = ap_meets_conditions(r)) != OK) {
-        r->status = rc;
+    if ((rc = ap_meets_conditions(r)) == HTTP_PRECONDITION_FAILED) {
+        return pamps_send_error(req, rc, "Precondition Failed");
+    }
+    if (rc != OK) {
+        r->status = rc;             /* 304, bodiless */
         return DONE;
     }
     ap_set_content_type(r, type);
@@ -157,15 +160,26 @@ static int docs_file(pamps_req *req)
 
 /* clang-format off */
 static const pamps_route routes[] = {
-    { "GET", "/openapi.json", PUBLIC, openapi, NULL, .tag = "docs",
-      .summary = "This document", .status = HTTP_OK },
-    { "GET", "/docs", PUBLIC, docs, NULL, .tag = "docs",
+    { "GET", "/openapi.json", PUBLIC | NO_DB, openapi, NULL, .tag = "docs",
+      .summary = "This document",
+      .description = "The OpenAPI 3.1 document of this API, made from the routes the module"
+                     " serves: every operation with its parameters, bodies, the statuses"
+                     " it answers and their bodies and headers. The bounds of limit are"
+                     " this location's PampsPageSize.",
+      .status = HTTP_OK },
+    { "GET", "/docs", PUBLIC | NO_DB, docs, NULL, .tag = "docs",
       .summary = "This document as a page (Swagger UI)",
-      .description = "Authorize with the login form, try any call, read the schemas.",
+      .description = "Swagger UI, loaded from this origin under a strict"
+                     " Content-Security-Policy: Authorize with the login form (the OAuth2"
+                     " password flow), try any call, read the schemas.",
       .status = HTTP_OK, .response = "text/html" },
-    { "GET", "/docs/{file}", PUBLIC, docs_file, NULL, .tag = "docs",
+    { "GET", "/docs/{file}", PUBLIC | NO_DB, docs_file, NULL, .tag = "docs",
       .summary = "A file the docs page loads (Swagger UI's, from PampsDocsDir)",
-      .status = HTTP_OK, .response = "text/javascript" },
+      .status = HTTP_OK, .response = "text/css text/javascript image/png",
+      .description = "Sent with Last-Modified; If-Modified-Since, If-None-Match,"
+                     " If-Match and If-Unmodified-Since are evaluated as for a static"
+                     " file (304, 412).",
+      .errors = { HTTP_NOT_MODIFIED, HTTP_PRECONDITION_FAILED } },
 };
 /* clang-format on */
 

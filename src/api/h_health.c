@@ -27,7 +27,8 @@ static const pamps_route routes[] = {
       .description = "503 when the database cannot be reached (unhealthy) or answers"
                      " but cannot serve: its schema is older or newer than the module"
                      " or it is read-only (degraded, the cause in database).",
-      .status = HTTP_OK, .response = "Health", .errors = { HTTP_SERVICE_UNAVAILABLE } },
+      .status = HTTP_OK, .response = "Health", .errors = { HTTP_SERVICE_UNAVAILABLE },
+      .errors_response = "Health" },
 };
 /* clang-format on */
 

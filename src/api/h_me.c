@@ -115,9 +115,15 @@ static int me_password(pamps_req *req)
 /* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/users/me", 0, me_get, NULL, .tag = "users",
-      .summary = "Your account, with counts", .status = HTTP_OK, .response = "OwnUser" },
+      .summary = "Your account, with counts",
+      .description = "Your public profile with its counts, and your email and role.",
+      .status = HTTP_OK, .response = "OwnUser" },
     { "PATCH", "/users/me", JSON | IF_MATCH, me_patch, NULL, .lock = PAMPS_SQL_USER_LOCK, .tag = "users",
-      .summary = "Change your profile or email", .body = &profile_body,
+      .summary = "Change your profile or email",
+      .description = "Changes the fields sent; null clears name, bio or avatar. An email"
+                     " another account has is 409. Answers your own view and its new"
+                     " ETag.",
+      .body = &profile_body,
       .status = HTTP_OK, .response = "OwnUser", .errors = { HTTP_CONFLICT } },
     { "DELETE", "/users/me", IF_MATCH, me_delete, NULL, .lock = PAMPS_SQL_USER_LOCK, .tag = "users",
       .summary = "Delete your account",
@@ -126,8 +132,9 @@ static const pamps_route routes[] = {
       .status = HTTP_NO_CONTENT },
     { "PUT", "/users/me/password", JSON, me_password, NULL, .tag = "users",
       .summary = "Change your password (ends older tokens)",
-      .description = "A wrong current_password counts as a failed login of the account"
-                     " (429, Retry-After, once the login limit is reached).",
+      .description = "Every token issued before stops working. A wrong current_password"
+                     " is 403 and counts as a failed login of the account (429,"
+                     " Retry-After, once the login limit is reached).",
       .body = &password_body, .status = HTTP_NO_CONTENT,
       .errors = { HTTP_FORBIDDEN, HTTP_TOO_MANY_REQUESTS } },
 };

@@ -221,28 +221,39 @@ static int org_unassign(pamps_req *req)
 /* departments and positions: one row set, told apart by the rows' data */
 #define ORG_ROUTES(path, kind, lock_stmt, one, many) \
     { "GET", path, 0, org_list, kind, .tag = "organization", .summary = "List " many, \
+      .description = "Every " one ", by id; any authenticated user.", \
       .query = "limit offset", .status = HTTP_OK, .response = "OrgPage" }, \
     { "POST", path, JSON | ADMIN, org_create, kind, .tag = "organization", \
-      .summary = "Create a " one " (admin)", .body = &create_body, \
+      .summary = "Create a " one " (admin)", \
+      .description = "A name another " one " has (compared case-insensitively) is 409." \
+                     " Answers the " one " and its Location.", .body = &create_body, \
       .status = HTTP_CREATED, .response = "Org", .errors = { HTTP_CONFLICT } }, \
     { "GET", path "/{id}", 0, org_get, kind, .tag = "organization", .summary = "A " one, \
+      .description = "Its name and description; any authenticated user.", \
       .status = HTTP_OK, .response = "Org" }, \
     { "PATCH", path "/{id}", JSON | ADMIN | IF_MATCH, org_patch, kind, .lock = lock_stmt, .tag = "organization", \
-      .summary = "Change a " one " (admin)", .body = &update_body, \
+      .summary = "Change a " one " (admin)", \
+      .description = "Changes the fields sent; a name another " one " has is 409." \
+                     " Answers the " one " and its new ETag.", .body = &update_body, \
       .status = HTTP_OK, .response = "Org", .errors = { HTTP_CONFLICT } }, \
     { "DELETE", path "/{id}", ADMIN | IF_MATCH, org_delete, kind, .lock = lock_stmt, .tag = "organization", \
-      .summary = "Delete a " one " (admin)", .status = HTTP_NO_CONTENT }, \
+      .summary = "Delete a " one " (admin)", \
+      .description = "Its memberships go with it.", .status = HTTP_NO_CONTENT }, \
     { "GET", path "/{id}/members", 0, org_members, kind, .tag = "organization", \
-      .summary = "Members of a " one, .query = "limit offset", \
+      .summary = "Members of a " one, \
+      .description = "Public views of its members, by id.", .query = "limit offset", \
       .status = HTTP_OK, .response = "UserPage" }, \
     { "GET", "/users/{username}" path, 0, org_of_user, kind, .tag = "organization", \
-      .summary = "A user's " many, .query = "limit offset", \
+      .summary = "A user's " many, \
+      .description = "The " many " the user belongs to, by id.", .query = "limit offset", \
       .status = HTTP_OK, .response = "OrgPage" }, \
     { "PUT", "/users/{username}" path "/{id}", ADMIN, org_assign, kind, \
       .tag = "organization", .summary = "Assign a user to a " one " (admin)", \
+      .description = "Assigning again changes nothing (204).", \
       .status = HTTP_NO_CONTENT }, \
     { "DELETE", "/users/{username}" path "/{id}", ADMIN, org_unassign, kind, \
       .tag = "organization", .summary = "Unassign a user from a " one " (admin)", \
+      .description = "Unassigning a user who is not a member is 204 too.", \
       .status = HTTP_NO_CONTENT }
 
 static const pamps_route routes[] = {

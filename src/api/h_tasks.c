@@ -168,20 +168,30 @@ static int tasks_delete(pamps_req *req)
 /* clang-format off */
 static const pamps_route routes[] = {
     { "GET", "/tasks", 0, tasks_list, NULL, .tag = "tasks", .summary = "Your tasks",
+      .description = "Newest first unless sort says otherwise; done keeps the tasks done"
+                     " or not, q those whose title contains it (case-insensitive).",
       .query = "limit offset done q sort", .status = HTTP_OK, .response = "TaskPage" },
     { "POST", "/tasks", JSON | IDEMPOTENT, tasks_create, NULL, .tag = "tasks", .summary = "Create a task",
+      .description = "title is trimmed; description defaults to \"\", done to false."
+                     " Answers the task and its Location. With an Idempotency-Key, a"
+                     " retry gets the first answer again.",
       .body = &create_body, .status = HTTP_CREATED, .response = "Task" },
     { "GET", "/tasks/{id}", 0, tasks_get, NULL, .tag = "tasks", .summary = "A task of yours",
-      .description = "Another user's task is not found.",
+      .description = "Another user's task is not found (404, never 403).",
       .status = HTTP_OK, .response = "Task" },
     { "PUT", "/tasks/{id}", JSON | IF_MATCH, tasks_put, NULL, .lock = PAMPS_SQL_TASK_LOCK, .tag = "tasks", .summary = "Replace a task",
-      .description = "A missing description becomes \"\".",
+      .description = "title and done are required; a missing description becomes \"\"."
+                     " Another user's task is not found.",
       .body = &replace_body, .status = HTTP_OK, .response = "Task" },
     { "PATCH", "/tasks/{id}", JSON | IF_MATCH, tasks_patch, NULL, .lock = PAMPS_SQL_TASK_LOCK, .tag = "tasks",
-      .summary = "Change some fields of a task", .body = &update_body,
+      .summary = "Change some fields of a task",
+      .description = "Changes the fields sent. Answers the task and its new ETag.",
+      .body = &update_body,
       .status = HTTP_OK, .response = "Task" },
     { "DELETE", "/tasks/{id}", IF_MATCH, tasks_delete, NULL, .lock = PAMPS_SQL_TASK_LOCK, .tag = "tasks",
-      .summary = "Delete a task", .status = HTTP_NO_CONTENT },
+      .summary = "Delete a task",
+      .description = "Another user's task, or one already deleted, is not found.",
+      .status = HTTP_NO_CONTENT },
 };
 /* clang-format on */
 

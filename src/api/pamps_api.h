@@ -16,6 +16,7 @@
 #define ADMIN     PAMPS_ROUTE_ADMIN
 #define IF_MATCH  PAMPS_ROUTE_IF_MATCH
 #define IDEMPOTENT PAMPS_ROUTE_IDEMPOTENT
+#define NO_DB     PAMPS_ROUTE_NO_DB
 
 /* One resource's rows, as its file exports them. */
 typedef struct {

@@ -23,6 +23,7 @@ const pamps_route *pamps_api_routes(apr_pool_t *p, size_t *n)
         memcpy(next, resources[i]->rows, resources[i]->n * sizeof(*table));
         next += resources[i]->n;
     }
+    pamps_route_derive(table, total);
     *n = total;
     return table;
 }

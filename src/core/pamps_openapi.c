@@ -54,6 +54,84 @@ static const char view_schema_text[] = "{"
     "\"OrgPage\":" PAGE("Org")
     "}";
 
+/* What a schema, or a property of one, means to a client: the views' and
+ * the bodies' alike (schema NULL: that property in any schema; property
+ * NULL: the schema itself). */
+static const struct {
+    const char *schema, *property, *text;
+} words[] = {
+    /* clang-format off */
+    { "Error", NULL, "An error: detail says what went wrong" },
+    { "ValidationError", NULL, "One entry per bad field: loc names it (\"body\", \"query\""
+      " or \"header\", then the field), msg says why, type classifies it" },
+    { "Health", "status", "healthy; degraded when the database answers but cannot serve;"
+      " unhealthy when it cannot be reached" },
+    { "Health", "database", "ok, unavailable, or why it cannot serve (read-only, schema"
+      " older or newer than the module)" },
+    { "Health", "environment", "PampsEnvironment" },
+    { "PublicUser", NULL, "A user as anyone sees them" },
+    { "Profile", NULL, "A user as anyone sees them, with counts" },
+    { "OwnUser", NULL, "Your own account: the profile, your email and role" },
+    { NULL, "posts_count", "Posts and replies by the user" },
+    { NULL, "followers_count", "Users who follow the user" },
+    { NULL, "following_count", "Users the user follows" },
+    { NULL, "created_at", "RFC 3339, UTC, whole seconds" },
+    { NULL, "updated_at", "RFC 3339, UTC, whole seconds: the last change" },
+    { NULL, "avatar", "An http:// or https:// URL, or null" },
+    { NULL, "bio", "Up to 280 characters, or null" },
+    { "OwnUser", "role", "user or admin" },
+    { "TokenPair", NULL, "A login: send access_token as \"Authorization: Bearer ...\";"
+      " trade refresh_token at /auth/refresh for a new pair before the access token"
+      " expires" },
+    { "TokenPair", "expires_in", "Seconds the access token is valid" },
+    { "Post", NULL, "A post or a reply, as the caller sees it" },
+    { "Post", "parent_id", "The post this replies to; null for a top-level post, or once"
+      " that post was deleted" },
+    { "Post", "likes_count", "Users who like it" },
+    { "Post", "replies_count", "Direct replies to it" },
+    { "Post", "liked_by_me", "Whether the caller likes it" },
+    { "Feed", NULL, "A page of posts, newest first" },
+    { "Feed", "next_before", "Pass as before for the next page; null on the last one" },
+    { "Task", NULL, "A task of the caller's (no one else sees it)" },
+    { "Org", NULL, "A department or a position" },
+    { NULL, "total", "Items in the whole list (a search's: those it finds)" },
+    { NULL, "offset", "Items skipped before this page" },
+    { "Login", NULL, "JSON, or the same fields as an OAuth2 password form" },
+    { "Login", "username", "Username or email" },
+    { "RefreshToken", "refresh_token", "The refresh token of the login" },
+    { "PasswordChange", "current_password", "A wrong one counts as a failed login" },
+    { "PostCreate", "parent_id", "The post this replies to; absent or null for a top-level"
+      " post" },
+    { "PostCreate", "text", "1 to 280 characters (code points) once trimmed" },
+    { "PostUpdate", "text", "1 to 280 characters (code points) once trimmed" },
+    { NULL, "title", "1 to 200 characters once trimmed" },
+    { "TaskReplace", "description", "Absent: \"\"" },
+    { "RoleChange", "role", "Effective from the user's next request" },
+    /* clang-format on */
+};
+
+/* Sets the words of the schema name and of its properties. */
+static void describe(const char *name, json_t *schema)
+{
+    json_t *props = json_object_get(schema, "properties"), *prop;
+    const char *key;
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (words[i].schema && strcmp(words[i].schema, name) != 0) {
+            continue;
+        }
+        if (!words[i].property) {
+            json_object_set_new(schema, "description", json_string(words[i].text));
+            continue;
+        }
+        json_object_foreach(props, key, prop) {
+            if (strcmp(key, words[i].property) == 0 && !json_object_get(prop, "$ref")) {
+                json_object_set_new(prop, "description", json_string(words[i].text));
+            }
+        }
+    }
+}
+
 /* ["a", "b", ...] from a NULL-ended list */
 static json_t *string_array(const char *const *values)
 {
@@ -69,22 +147,27 @@ static json_t *string_array(const char *const *values)
  * the request's <Location> (PampsPageSize). */
 static json_t *query_params(int page_default, int page_max)
 {
-    return json_pack("{s:{s:s, s:s, s:{s:s, s:i, s:i, s:i}},"
-                     " s:{s:s, s:s, s:{s:s, s:i, s:i}},"
+    return json_pack("{s:{s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}},"
+                     " s:{s:s, s:s, s:s, s:{s:s, s:i, s:i}},"
                      " s:{s:s, s:s, s:s, s:{s:s, s:i}},"
                      " s:{s:s, s:s, s:s, s:{s:s}},"
-                     " s:{s:s, s:s, s:{s:s}},"
-                     " s:{s:s, s:s, s:{s:s, s:s, s:o}}}",
-                     "limit", "name", "limit", "in", "query", "schema", "type", "integer",
+                     " s:{s:s, s:s, s:s, s:{s:s}},"
+                     " s:{s:s, s:s, s:s, s:{s:s, s:s, s:o}}}",
+                     "limit", "name", "limit", "in", "query", "description",
+                     "items per page", "schema", "type", "integer",
                      "minimum", 1, "maximum", page_max, "default", page_default,
-                     "offset", "name", "offset", "in", "query", "schema", "type", "integer",
-                     "minimum", 0, "default", 0,
+                     "offset", "name", "offset", "in", "query", "description",
+                     "items to skip", "schema", "type", "integer", "minimum", 0, "default", 0,
                      "before", "name", "before", "in", "query", "description",
-                     "only posts with a smaller id", "schema", "type", "integer", "minimum", 1,
+                     "only posts with a smaller id: the next_before of the page before",
+                     "schema", "type", "integer", "minimum", 1,
                      "q", "name", "q", "in", "query", "description",
                      "case-insensitive substring", "schema", "type", "string",
-                     "done", "name", "done", "in", "query", "schema", "type", "boolean",
-                     "sort", "name", "sort", "in", "query", "schema", "type", "string",
+                     "done", "name", "done", "in", "query", "description",
+                     "only the tasks done (true) or not (false)", "schema", "type", "boolean",
+                     "sort", "name", "sort", "in", "query", "description",
+                     "the field to order by; a leading - for descending",
+                     "schema", "type", "string",
                      "default", pamps_task_sorts[PAMPS_TASK_SORT_DEFAULT],
                      "enum", string_array(pamps_task_sorts));
 }
@@ -157,9 +240,10 @@ static json_t *header_param(const char *name, const char *description)
                      "description", description, "schema", "type", "string");
 }
 
-static int is_tagged(const pamps_route *route);
+static int is_get(const pamps_route *route);
 
-static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams)
+static void add_parameters(json_t *op, const pamps_route *table, size_t n,
+                           const pamps_route *route, json_t *qparams)
 {
     json_t *params = json_array();
     char *copy, *word, *state = NULL;
@@ -168,14 +252,18 @@ static void add_parameters(json_t *op, const pamps_route *route, json_t *qparams
     for (const char *s = strchr(route->pattern, '{'); s; s = strchr(s + 1, '{')) {
         int is_id = strncmp(s, "{id}", 4) == 0;
         const char *end = strchr(s, '}');
-        json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:o}", "name", s + 1,
+        json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:s, s:o}", "name", s + 1,
                                                 (int)(end - s - 1), "in", "path",
-                                                "required", 1, "schema", is_id
+                                                "required", 1, "description", is_id
+                                                ? "an id; anything else is 404"
+                                                : strncmp(s, "{username}", 10) == 0
+                                                ? "compared case-insensitively"
+                                                : "a file name", "schema", is_id
                                                 ? json_pack("{s:s, s:s, s:i}", "type", "integer",
                                                             "format", "int64", "minimum", 1)
                                                 : json_pack("{s:s}", "type", "string")));
     }
-    if (is_tagged(route)) {
+    if (is_get(route) && pamps_route_etag(table, n, route)) {
         json_array_append_new(params, header_param("If-None-Match",
                                                    "a tag of this resource: 304 while it holds"));
     }
@@ -221,109 +309,193 @@ static void add_request_body(json_t *op, const pamps_route *route)
                                                      "content", content));
 }
 
-static const char *error_words(int status)
+static json_t *header(const char *type, const char *description, int required)
 {
+    json_t *h = json_pack("{s:s, s:{s:s}}", "description", description, "schema", "type", type);
+
+    if (required) {
+        json_object_set_new(h, "required", json_true());
+    }
+    return h;
+}
+
+static int is_get(const pamps_route *route)
+{
+    return strcmp(route->method, "GET") == 0;
+}
+
+/* What the status means for this operation: the dispatcher's reasons, or
+ * the handler's (its description says more). */
+static const char *status_words(const pamps_route *table, size_t n, const pamps_route *route,
+                                int status)
+{
+    unsigned flags = route->flags;
+    int body = (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) != 0;
+
     switch (status) {
-    case 400: return "Body is not a JSON object";
-    case 401: return "Not authenticated";
-    case 403: return "Forbidden";
-    case 404: return "Not found";
-    case 409: return "Conflict with existing data";
-    case 413: return "Body too large";
-    case 415: return "Unsupported media type";
-    case 422: return "Validation error";
-    case 412: return "Precondition Failed: If-Match names another version";
-    case 429: return "Too many attempts";
-    case 503: return "Database unavailable";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304:
+        return is_get(route) && pamps_route_etag(table, n, route)
+            ? "Not Modified: If-None-Match names the current ETag (or *)"
+            : "Not Modified: If-Modified-Since is not older than Last-Modified";
+    case 400:
+        return body ? "Bad Request: the body is not JSON, not an object or could not be read,"
+                      " or the query has over 100 parameters"
+                    : "Bad Request: the query has over 100 parameters";
+    case 401:
+        return (flags & PAMPS_ROUTE_PUBLIC)
+            ? "Unauthorized: see the description"
+            : "Unauthorized: no bearer token, or one that is malformed, expired, revoked"
+              " or not an access token";
+    case 403: return (flags & PAMPS_ROUTE_ADMIN) ? "Forbidden: admin only"
+                                                 : "Forbidden: see the description";
+    case 404: return "Not Found: no such resource (or not yours)";
+    case 409:
+        return !(flags & PAMPS_ROUTE_IDEMPOTENT)
+            ? "Conflict: the name or email is taken"
+            : route->errors[0] == 409 || route->errors[1] == 409
+            ? "Conflict: the name or email is taken, or the first request with this"
+              " Idempotency-Key is still running"
+            : "Conflict: the first request with this Idempotency-Key is still running";
+    case 408: return "Request Timeout: the body came too slowly (RequestReadTimeout)";
+    case 412:
+        return (flags & PAMPS_ROUTE_IF_MATCH)
+            ? "Precondition Failed: If-Match names another version; nothing changed"
+            : "Precondition Failed: If-Match or If-Unmodified-Since does not hold";
+    case 413: return "Payload Too Large: the body is over PampsMaxBodySize";
+    case 415:
+        return (flags & PAMPS_ROUTE_FORM_BODY)
+            ? "Unsupported Media Type: send application/json or"
+              " application/x-www-form-urlencoded"
+            : "Unsupported Media Type: send application/json";
+    case 422: return "Validation Error: one entry per bad field (body, query or header)";
+    case 429: return "Too Many Requests: try again after Retry-After seconds";
+    case 503:
+        return "Service Unavailable: the database cannot be reached, or the transaction"
+               " lost to a concurrent one (Retry-After: 1)";
     }
     return "Error";
 }
 
-static void add_error(json_t *responses, int status, const char *words)
+/* {"text/css": {}, ...} from "text/css image/png" */
+static json_t *media_types(const char *list)
 {
-    char key[8];
+    json_t *content = json_object();
+    char *copy = strdup(list), *word, *state = NULL;
 
-    snprintf(key, sizeof(key), "%d", status);
-    json_object_set_new(responses, key, json_pack("{s:s, s:o}", "description",
-                                                  words ? words : error_words(status),
-                                                  "content", json_body(status == 422
-                                                      ? "ValidationError" : "Error")));
+    for (word = strtok_r(copy, " ", &state); word; word = strtok_r(NULL, " ", &state)) {
+        json_object_set_new(content, word, json_object());
+    }
+    free(copy);
+    return content;
 }
 
-/* A JSON 200 to GET carries an ETag (pamps_http.c). */
-static int is_tagged(const pamps_route *route)
+static void set_headers(json_t *response, json_t *headers)
 {
-    return strcmp(route->method, "GET") == 0 && route->status == 200
-           && (!route->response || !strchr(route->response, '/'));
+    if (json_object_size(headers)) {
+        json_object_set(response, "headers", headers);
+    }
+    json_decref(headers);
 }
 
-static json_t *success(const pamps_route *route)
+static json_t *success(const pamps_route *table, size_t n, const pamps_route *route)
 {
-    if (is_tagged(route)) {
-        json_t *ok = json_pack("{s:s, s:{s:{s:s, s:{s:s}}}}", "description", "Success",
-                               "headers", "ETag", "description",
-                               "Strong tag of this representation", "schema", "type", "string");
+    json_t *ok = json_pack("{s:s}", "description",
+                           status_words(table, n, route, route->status));
+    json_t *headers = json_object();
 
-        json_object_set_new(ok, "content", route->response ? json_body(route->response)
-                                                           : json_pack("{s:{s:{}}}",
-                                                                       "application/json",
-                                                                       "schema"));
-        return ok;
+    if (route->response && strchr(route->response, '/')) {
+        json_object_set_new(ok, "content", media_types(route->response));
     }
-    if (!route->response) {
-        return json_pack("{s:s}", "description",
-                         route->status == 204 ? "No Content" : "Success");
+    else if (route->response) {
+        json_object_set_new(ok, "content", json_body(route->response));
     }
-    if (strchr(route->response, '/')) {         /* a media type, no schema */
-        return json_pack("{s:s, s:{s:{}}}", "description", "Success",
-                         "content", route->response);
+    else if (route->status != 204) {            /* any JSON: this document */
+        json_object_set_new(ok, "content", json_pack("{s:{s:{}}}", "application/json",
+                                                     "schema"));
     }
-    return json_pack("{s:s, s:o}", "description", "Success",
-                     "content", json_body(route->response));
-}
-
-static json_t *responses(const pamps_route *route)
-{
-    json_t *responses = json_object();
-    char key[8];
-
-    snprintf(key, sizeof(key), "%d", route->status);
-    json_object_set_new(responses, key, success(route));
-    if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
-        add_error(responses, 401, NULL);
+    if (pamps_route_etag(table, n, route)) {
+        json_object_set_new(headers, "ETag", header("string", "Strong tag of this"
+                                                    " representation, for If-None-Match"
+                                                    " and If-Match", 1));
+        if (!is_get(route)) {
+            json_object_set_new(headers, "Content-Location",
+                                header("string", "The resource this body represents", 1));
+        }
     }
-    if (route->flags & PAMPS_ROUTE_ADMIN) {
-        add_error(responses, 403, "Admin only");
-    }
-    if (strchr(route->pattern, '{')) {
-        add_error(responses, 404, NULL);
-    }
-    if (route->flags & PAMPS_ROUTE_JSON_BODY) {
-        add_error(responses, 413, NULL);
-        add_error(responses, 415, NULL);
-    }
-    if ((route->flags & PAMPS_ROUTE_JSON_BODY) || route->query) {
-        add_error(responses, 422, NULL);
-    }
-    /* every operation: too many query parameters, the database away */
-    add_error(responses, 400, "Too many query parameters, or a body that is not a JSON object");
-    add_error(responses, 503, NULL);
-    if (route->flags & PAMPS_ROUTE_IF_MATCH) {
-        add_error(responses, 412, NULL);
+    if (route->status == 201) {
+        json_object_set_new(headers, "Location", header("string", "The new resource", 1));
     }
     if (route->flags & PAMPS_ROUTE_IDEMPOTENT) {
-        add_error(responses, 409, NULL);
-        add_error(responses, 422, NULL);
+        json_object_set_new(headers, "Idempotent-Replayed",
+                            header("string", "true: the stored first response of this"
+                                   " Idempotency-Key, replayed", 0));
     }
-    if (is_tagged(route)) {
-        json_object_set_new(responses, "304", json_pack("{s:s}", "description",
-                                                        "Not Modified (If-None-Match)"));
+    set_headers(ok, headers);
+    return ok;
+}
+
+/* An error's body: Error, ValidationError for 422, or the row's own schema
+ * for the statuses its handler answers with it (health's 503). */
+static const char *error_schema(const pamps_route *route, int status)
+{
+    if (status == 422) {
+        return "ValidationError";
     }
-    for (int i = 0; i < PAMPS_ROUTE_MAX_ERRORS && route->errors[i]; i++) {
-        snprintf(key, sizeof(key), "%d", route->errors[i]);
-        if (!json_object_get(responses, key)) {
-            add_error(responses, route->errors[i], NULL);
+    for (int i = 0; route->errors_response && i < PAMPS_ROUTE_MAX_ERRORS; i++) {
+        if (route->errors[i] == status) {
+            return route->errors_response;
         }
+    }
+    return "Error";
+}
+
+static json_t *failure(const pamps_route *table, size_t n, const pamps_route *route,
+                       int status)
+{
+    json_t *r = json_pack("{s:s}", "description", status_words(table, n, route, status));
+    json_t *headers = json_object();
+
+    if (status == 304) {
+        if (is_get(route) && pamps_route_etag(table, n, route)) {
+            json_object_set_new(headers, "ETag", header("string", "The current tag", 1));
+        }
+        set_headers(r, headers);
+        return r;
+    }
+    json_object_set_new(r, "content", json_body(error_schema(route, status)));
+    if (status == 401) {
+        json_object_set_new(headers, "WWW-Authenticate",
+                            header("string", "Bearer, with error=\"invalid_token\" when a"
+                                   " token was sent", 1));
+    }
+    if (status == 429) {
+        json_object_set_new(headers, "Retry-After", header("integer", "Seconds to wait", 1));
+    }
+    if (status == 503) {
+        json_object_set_new(headers, "Retry-After",
+                            header("integer", "Seconds to wait, after a lost race", 0));
+    }
+    set_headers(r, headers);
+    return r;
+}
+
+/* Every status the dispatcher and the handler may answer
+ * (pamps_route_statuses), each with its body's schema and headers. */
+static json_t *responses(const pamps_route *table, size_t n, const pamps_route *route)
+{
+    json_t *responses = json_object();
+    int statuses[PAMPS_ROUTE_MAX_STATUSES];
+    size_t count = pamps_route_statuses(route, statuses);
+    char key[8];
+
+    for (size_t i = 0; i < count; i++) {
+        snprintf(key, sizeof(key), "%d", statuses[i]);
+        json_object_set_new(responses, key, statuses[i] == route->status
+                                            ? success(table, n, route)
+                                            : failure(table, n, route, statuses[i]));
     }
     return responses;
 }
@@ -363,7 +535,8 @@ static json_t *operation_id(const pamps_route *route)
     return json_string(buf);
 }
 
-static json_t *operation(const pamps_route *route, json_t *qparams)
+static json_t *operation(const pamps_route *table, size_t n, const pamps_route *route,
+                         json_t *qparams)
 {
     json_t *op = json_pack("{s:[s], s:s, s:o}", "tags", route->tag, "summary", route->summary,
                            "operationId", operation_id(route));
@@ -371,9 +544,9 @@ static json_t *operation(const pamps_route *route, json_t *qparams)
     if (route->description) {
         json_object_set_new(op, "description", json_string(route->description));
     }
-    add_parameters(op, route, qparams);
+    add_parameters(op, table, n, route, qparams);
     add_request_body(op, route);
-    json_object_set_new(op, "responses", responses(route));
+    json_object_set_new(op, "responses", responses(table, n, route));
     if (!(route->flags & PAMPS_ROUTE_PUBLIC)) {
         /* either scheme: the docs page authorizes through the login form */
         json_object_set_new(op, "security", json_pack("[{s:[]}, {s:[]}]", "bearerAuth",
@@ -414,9 +587,22 @@ static json_t *view_schemas(void)
                         "role", field_schema(&role));
     json_object_foreach(schemas, name, schema) {
         require_all(schema);
+        describe(name, schema);
     }
     return schemas;
 }
+
+#define ABOUT "Accounts with JWT, a microblog, private tasks, and an organization of" \
+    " departments and positions, served by Apache httpd (mod_pamps).\n\n" \
+    "Log in at /auth/login and send its access_token as `Authorization: Bearer <token>`." \
+    " Errors are `{\"detail\": \"...\"}`; a 422's detail lists one entry per bad field." \
+    " Offset lists take limit and offset; feeds take limit and before (the next_before" \
+    " of the page before).\n\n" \
+    "Each operation lists every status it answers. Besides: every GET also answers HEAD," \
+    " every path OPTIONS (with Allow, and CORS preflights), a method a path does not" \
+    " serve is 405, and an unknown path 404. A JSON GET sends an ETag (If-None-Match:" \
+    " 304) and a PATCH the new one; a write guarded by If-Match is 412 once the resource" \
+    " changed; POST /tasks, /posts and /auth/register take an Idempotency-Key."
 
 json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *version,
                                const char *server_url, int page_default, int page_max)
@@ -438,9 +624,12 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
             method[j] = (char)(route->method[j] - 'A' + 'a');
         }
         method[j] = '\0';
-        json_object_set_new(item, method, operation(route, qparams));
+        json_object_set_new(item, method, operation(routes, n, route, qparams));
         if (route->body) {
-            json_object_set_new(schemas, route->body->name, body_schema(route->body));
+            json_t *body = body_schema(route->body);
+
+            describe(route->body->name, body);
+            json_object_set_new(schemas, route->body->name, body);
         }
     }
     json_decref(qparams);
@@ -448,7 +637,7 @@ json_t *pamps_openapi_document(const pamps_route *routes, size_t n, const char *
                      " s:{s:s, s:{s:{s:s+, s:{}}}}}}}",
                      "openapi", "3.1.0",
                      "info", "title", "mod_pamps API", "version", version,
-                     "description", "Accounts, microblog, tasks and organization, served by Apache httpd.",
+                     "description", ABOUT,
                      "servers", "url", server_url,
                      "paths", paths,
                      "components", "schemas", schemas,

@@ -142,3 +142,111 @@ pamps_route_result pamps_route_find(const pamps_route *table, size_t n,
     add_allowed(m->allow, sizeof(m->allow), "OPTIONS");
     return strcmp(method, "OPTIONS") == 0 ? PAMPS_ROUTE_OPTIONS : PAMPS_ROUTE_BAD_METHOD;
 }
+
+/* A JSON body on success: 200 with no media type named */
+static int json_200(const pamps_route *route)
+{
+    return route->status == 200 && (!route->response || !strchr(route->response, '/'));
+}
+
+/* The row of method on the route's own pattern, or NULL. */
+static const pamps_route *sibling(const pamps_route *table, size_t n,
+                                  const pamps_route *route, const char *method)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i].pattern, route->pattern) == 0
+            && strcmp(table[i].method, method) == 0) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+static int tagged_get(const pamps_route *route)
+{
+    return json_200(route) && strcmp(route->method, "GET") == 0;
+}
+
+int pamps_route_etag(const pamps_route *table, size_t n, const pamps_route *route)
+{
+    const pamps_route *get;
+
+    if (!json_200(route)) {
+        return 0;
+    }
+    if (tagged_get(route)) {
+        return 1;
+    }
+    get = strcmp(route->method, "PATCH") == 0 ? sibling(table, n, route, "GET") : NULL;
+    return get && json_200(get) && route->response && get->response
+           && strcmp(route->response, get->response) == 0;
+}
+
+void pamps_route_derive(pamps_route *table, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pamps_route_etag(table, n, &table[i])) {
+            table[i].flags |= PAMPS_ROUTE_ETAG;
+        }
+    }
+}
+
+/* Adds status to the ascending set out[0..*n) */
+static void add_status(int out[PAMPS_ROUTE_MAX_STATUSES], size_t *n, int status)
+{
+    size_t i = 0;
+
+    while (i < *n && out[i] < status) {
+        i++;
+    }
+    if ((i < *n && out[i] == status) || *n == PAMPS_ROUTE_MAX_STATUSES) {
+        return;
+    }
+    memmove(out + i + 1, out + i, (*n - i) * sizeof(*out));
+    out[i] = status;
+    (*n)++;
+}
+
+size_t pamps_route_statuses(const pamps_route *route, int out[PAMPS_ROUTE_MAX_STATUSES])
+{
+    unsigned flags = route->flags;
+    int body = (flags & (PAMPS_ROUTE_JSON_BODY | PAMPS_ROUTE_FORM_BODY)) != 0;
+    size_t n = 0;
+
+    add_status(out, &n, route->status);
+    add_status(out, &n, 400);
+    if (tagged_get(route)) {
+        add_status(out, &n, 304);
+    }
+    if (!(flags & PAMPS_ROUTE_PUBLIC)) {
+        add_status(out, &n, 401);
+    }
+    if (flags & PAMPS_ROUTE_ADMIN) {
+        add_status(out, &n, 403);
+    }
+    if (strchr(route->pattern, '{')) {
+        add_status(out, &n, 404);
+    }
+    if (flags & PAMPS_ROUTE_IDEMPOTENT) {
+        add_status(out, &n, 409);
+        add_status(out, &n, 422);
+    }
+    if (flags & PAMPS_ROUTE_IF_MATCH) {
+        add_status(out, &n, 412);
+    }
+    if (body) {
+        add_status(out, &n, 408);
+        add_status(out, &n, 413);
+        add_status(out, &n, 415);
+    }
+    if (body || route->query) {
+        add_status(out, &n, 422);
+    }
+    if (!(flags & PAMPS_ROUTE_NO_DB)) {
+        add_status(out, &n, 503);
+    }
+    for (int i = 0; i < PAMPS_ROUTE_MAX_ERRORS && route->errors[i]; i++) {
+        add_status(out, &n, route->errors[i]);
+    }
+    return n;
+}

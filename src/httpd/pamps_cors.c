@@ -21,7 +21,8 @@
 
 /* what a client reads of the API's answers besides the CORS-safelisted
  * headers: the token refresh needs WWW-Authenticate's error */
-#define EXPOSED "ETag, Location, Retry-After, Idempotent-Replayed, WWW-Authenticate"
+#define EXPOSED "ETag, Location, Content-Location, Retry-After, Idempotent-Replayed, " \
+                "WWW-Authenticate"
 
 /* The value of Access-Control-Allow-Origin for r, or NULL. */
 static const char *allowed_origin(request_rec *r, const apr_array_header_t *origins)

@@ -195,6 +195,21 @@ static int replay(pamps_req *req, const char *scope, const char *key, const char
     return pamps_send_stored(req, atoi(col[PAMPS_COL_IDEM_STATUS]), col[PAMPS_COL_IDEM_BODY]);
 }
 
+/* A retry of a request still 'running' after httpd's Timeout takes the
+ * row over (rows: its id, or none): the first request is taken for dead,
+ * its child killed or crashed before the response was stored. Else the
+ * retry would meet 409 until the row's 24 h are out. */
+static pamps_db_status take_over(pamps_req *req, const char *scope, const char *key,
+                                 const char *hash, long long now, pamps_rows *rows)
+{
+    apr_pool_t *p = req->r->pool;
+    long long timeout = (long long)apr_time_sec(req->r->server->timeout);
+
+    return pamps_db_select(req, PAMPS_SQL_IDEM_TAKE_OVER, rows,
+                           PAMPS_ARGS(pamps_time_text(p, now), scope, key, hash,
+                                      pamps_time_text(p, now - timeout)));
+}
+
 int pamps_extras_idempotency(pamps_req *req)
 {
     request_rec *r = req->r;
@@ -225,7 +240,14 @@ int pamps_extras_idempotency(pamps_req *req)
         return pamps_db_fail(req, st);
     }
     if (rows.nrows == 0) {
-        return replay(req, scope, key, hash);
+        if ((st = take_over(req, scope, key, hash, now, &rows)) != PAMPS_DB_OK) {
+            return pamps_db_fail(req, st);
+        }
+        if (rows.nrows == 0) {
+            return replay(req, scope, key, hash);
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, PAMPS_LOGNO(702)
+                      "Idempotency-Key: the first request never finished; its retry runs");
     }
     req->idem_id = rows.rows[0].col[PAMPS_COL_VALUE];
     return OK;

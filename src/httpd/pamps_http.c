@@ -17,21 +17,28 @@
 #include "pamps_location.h"
 #include "pamps_time.h"
 
-/* After the headers of a 200 to GET are set: sets the ETag; 1 when
- * If-None-Match names it (the response is then a bodiless 304). */
+/* After the headers of a 200 are set: sets the ETag of a route that
+ * carries one (PAMPS_ROUTE_ETAG); 1 when a GET's If-None-Match names it
+ * (the response is then a bodiless 304). */
 static int not_modified(pamps_req *req, int status, const char *text, size_t len)
 {
     request_rec *r = req->r;
     const char *want;
     char *tag;
 
-    if (status != HTTP_OK || r->method_number != M_GET || !req->match.route
-        || strcmp(req->match.route->method, "GET") != 0) {
+    if (status != HTTP_OK || !req->match.route
+        || !(req->match.route->flags & PAMPS_ROUTE_ETAG)) {
         return 0;
     }
     tag = apr_palloc(r->pool, PAMPS_ETAG_LEN);
     pamps_etag_of(text, len, tag);
     apr_table_setn(r->headers_out, "ETag", tag);
+    if (r->method_number != M_GET) {
+        /* a PATCH's body is its path's new representation, which the tag
+         * names (RFC 9110 8.8.3; Content-Location says whose, 6.4.2) */
+        apr_table_setn(r->headers_out, "Content-Location", ap_escape_uri(r->pool, r->uri));
+        return 0;
+    }
     want = apr_table_get(r->headers_in, "If-None-Match");
     if (want && pamps_etag_matches(want, tag, 1)) {
         r->status = HTTP_NOT_MODIFIED;

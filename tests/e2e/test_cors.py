@@ -19,7 +19,7 @@ LISTED = "http://localhost:5173"
 OTHER = "http://evil.example"
 NEEDED_HEADERS = {"authorization", "content-type", "if-match", "if-none-match",
                   "idempotency-key"}
-EXPOSED = {"etag", "location", "retry-after", "idempotent-replayed"}
+EXPOSED = {"etag", "location", "content-location", "retry-after", "idempotent-replayed"}
 
 
 def cors_headers(r):

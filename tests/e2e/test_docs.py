@@ -29,6 +29,24 @@ def test_every_operation_is_documented(spec):
         # the generator falls back to the bare pattern for an undocumented route
         assert op["summary"] != path, "%s %s has no description" % (method, path)
         assert op["responses"], (method, path)
+        # a sentence more than the summary: what clients need to know
+        assert len(op.get("description", "")) > 20, (method, path)
+        assert op["description"] != op["summary"], (method, path)
+        for param in op.get("parameters", []):
+            assert param.get("description"), (method, path, param["name"])
+        for status, response in op["responses"].items():
+            assert response["description"], (method, path, status)
+
+
+def test_schemas_say_what_they_are(spec):
+    schemas = spec["components"]["schemas"]
+    for name in ("Error", "ValidationError", "Post", "Task", "Feed", "TokenPair", "OwnUser",
+                 "Login"):
+        assert schemas[name].get("description"), name
+    for name, prop in [("Post", "parent_id"), ("Post", "liked_by_me"), ("Feed", "next_before"),
+                       ("TaskPage", "total"), ("TokenPair", "expires_in"),
+                       ("Health", "database"), ("Login", "username")]:
+        assert schemas[name]["properties"][prop].get("description"), (name, prop)
 
 
 def test_public_and_protected_routes(spec):

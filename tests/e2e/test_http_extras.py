@@ -2,6 +2,7 @@
 updates), Idempotency-Key (replay, 422 on reuse, 409 while running), and
 tags that still match through mod_deflate."""
 import threading
+import time
 import uuid
 
 import pytest
@@ -84,6 +85,32 @@ def test_etag_changes_with_every_write(user, other):
     me = tag_of(user, "/users/me")
     assert user.patch("/users/me", json={"bio": "new"}).status_code == 200
     assert tag_of(user, "/users/me") != me
+
+
+def test_patch_answers_with_the_new_tag(user, admin):
+    """A PATCH answers with the resource's new representation, its ETag and
+    Content-Location: the next If-Match write needs no GET in between."""
+    for c, method, path, body in writes(user, admin):
+        if method != "PATCH":
+            continue
+        r = c.patch(path, json=body)
+        assert r.status_code == 200, (path, r.text)
+        assert r.headers["Content-Location"] == "/api/v1" + path
+        tag = r.headers["ETag"]
+        assert tag == tag_of(c, path), path
+        again = c.patch(path, json=body, headers={"If-Match": tag})
+        assert again.status_code == 200, (path, again.text)
+
+
+def test_put_and_admin_patch_send_no_etag(user, admin):
+    """RFC 9110 9.3.4: no validator for a PUT whose stored representation is
+    not the body sent (id and timestamps are added); the admin's PATCH of a
+    user answers the own view, not the profile its path GETs."""
+    path = new_task(user)
+    r = user.put(path, json={"title": "x", "done": True})
+    assert r.status_code == 200 and "ETag" not in r.headers
+    r = admin.patch("/users/" + user.username, json={"role": "user"})
+    assert r.status_code == 200 and "ETag" not in r.headers
 
 
 def test_other_users_resource_is_404_not_304(user, other):
@@ -255,6 +282,56 @@ def test_running_key_is_409(server, user):
     db_rows(server, "UPDATE idempotency_keys SET state = 'running' WHERE key = ?", (key,))
     r = user.post("/tasks", json={"title": "t"}, headers={"Idempotency-Key": key})
     assert r.status_code == 409
+
+
+def time_text(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def an_hour_ago():
+    return time_text(time.time() - 3600)
+
+
+def test_stale_running_key_is_taken_over_by_the_retry(server, user):
+    """A row left 'running' by a request that died (its child crashed) for
+    longer than httpd's Timeout (30 s here) is taken over: the retry runs,
+    its response is stored and replayed; a second retry does not run again."""
+    key = str(uuid.uuid4())
+    title = unique("stale")
+    first = user.post("/tasks", json={"title": title}, headers={"Idempotency-Key": key})
+    assert first.status_code == 201
+    # as if that request had died before its response was stored: its task
+    # never made, the row still 'running', an hour old
+    db_rows(server, "DELETE FROM tasks WHERE title = ?", (title,))
+    db_rows(server, "UPDATE idempotency_keys SET state = 'running', status = NULL, body = NULL,"
+                    " location = NULL, created_at = ? WHERE key = ?",
+            (an_hour_ago(), key))
+    retry = user.post("/tasks", json={"title": title}, headers={"Idempotency-Key": key})
+    assert retry.status_code == 201, retry.text
+    assert "Idempotent-Replayed" not in retry.headers
+    again = user.post("/tasks", json={"title": title}, headers={"Idempotency-Key": key})
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == retry.json()
+    assert db_rows(server, "SELECT COUNT(*) FROM tasks WHERE title = ?", (title,)) == [(1,)]
+    # a stale row is taken over by a retry only: another body is the key reused
+    db_rows(server, "UPDATE idempotency_keys SET state = 'running', created_at = ? WHERE key = ?",
+            (an_hour_ago(), key))
+    r = user.post("/tasks", json={"title": "other"}, headers={"Idempotency-Key": key})
+    assert r.status_code == 422 and r.json() == REUSED
+
+
+def test_fresh_running_key_is_not_taken_over(server, user):
+    """Within httpd's Timeout the first request may still be running: 409."""
+    key = str(uuid.uuid4())
+    title = unique("fresh")
+    assert user.post("/tasks", json={"title": title},
+                     headers={"Idempotency-Key": key}).status_code == 201
+    db_rows(server, "UPDATE idempotency_keys SET state = 'running', created_at = ? WHERE key = ?",
+            (time_text(time.time() - 5), key))
+    r = user.post("/tasks", json={"title": title}, headers={"Idempotency-Key": key})
+    assert r.status_code == 409, r.text
+    assert db_rows(server, "SELECT COUNT(*) FROM tasks WHERE title = ?", (title,)) == [(1,)]
 
 
 def test_concurrent_retries_make_one_row(server, user):

@@ -36,8 +36,11 @@ static const pamps_route rows[] = {
       .query = "limit offset q", .status = 200, .response = "TaskPage" },
     { "DELETE", "/things/{id}", 0, handler, NULL, .tag = "things", .summary = "drop one",
       .status = 204 },
-    { "GET", "/page", PAMPS_ROUTE_PUBLIC, handler, NULL, .tag = "docs", .summary = "page",
-      .status = 200, .response = "text/html" },
+    { "GET", "/page", PAMPS_ROUTE_PUBLIC | PAMPS_ROUTE_NO_DB, handler, NULL, .tag = "docs",
+      .summary = "page", .status = 200, .response = "text/html" },
+    { "GET", "/files/{file}", PAMPS_ROUTE_PUBLIC | PAMPS_ROUTE_NO_DB, handler, NULL,
+      .tag = "docs", .summary = "file", .status = 200, .response = "text/css image/png",
+      .errors = { 304 } },
 };
 #define N (sizeof(rows) / sizeof(rows[0]))
 
@@ -106,22 +109,53 @@ static void test_statuses_follow_flags_and_rows(void **state)
     /* every operation: 400 (too many query parameters) and 503; a JSON
      * GET: 304 (If-None-Match) */
     static const char *const health[] = { "200", "400", "503", "304" };
-    static const char *const create[] = { "201", "401", "403", "400", "413", "415", "422",
-                                          "409", "503" };
+    static const char *const create[] = { "201", "401", "403", "400", "408", "413", "415",
+                                          "422", "409", "503" };
     static const char *const list[] = { "200", "401", "422", "400", "503", "304" };
     static const char *const drop[] = { "204", "401", "404", "400", "503" };
+    /* served without the database: no 503; a 304 the row names */
+    static const char *const page[] = { "200", "400" };
+    static const char *const file[] = { "200", "304", "400", "404" };
     (void)state;
 
     assert_statuses(op("/health", "get"), health, 4);
-    assert_statuses(op("/things", "post"), create, 9);
+    assert_statuses(op("/things", "post"), create, 10);
     assert_statuses(op("/things", "get"), list, 6);
     assert_statuses(op("/things/{id}", "delete"), drop, 5);
+    assert_statuses(op("/page", "get"), page, 2);
+    assert_statuses(op("/files/{file}", "get"), file, 4);
     assert_string_equal(json_string_value(json_object_get(op("/things/{id}", "delete"),
                                                           "operationId")), "deleteThingsById");
     assert_null(json_object_get(op("/health", "get"), "security"));
     assert_non_null(json_object_get(op("/things", "get"), "security"));
     assert_non_null(json_object_get(json_object_get(json_object_get(
         json_object_get(op("/page", "get"), "responses"), "200"), "content"), "text/html"));
+}
+
+static json_t *response_header(const char *path, const char *method, const char *status,
+                               const char *name)
+{
+    return json_object_get(json_object_get(json_object_get(json_object_get(
+        op(path, method), "responses"), status), "headers"), name);
+}
+
+/* The headers a client reads: ETag (and 304) for a GET, Location for a
+ * 201, WWW-Authenticate for a 401; one content entry per media type. */
+static void test_headers_and_media_types(void **state)
+{
+    json_t *content = json_object_get(json_object_get(json_object_get(
+        op("/files/{file}", "get"), "responses"), "200"), "content");
+    (void)state;
+
+    assert_non_null(response_header("/things", "get", "200", "ETag"));
+    assert_non_null(response_header("/things", "get", "304", "ETag"));
+    assert_null(response_header("/page", "get", "200", "ETag"));
+    assert_non_null(response_header("/things", "post", "201", "Location"));
+    assert_non_null(response_header("/things", "post", "401", "WWW-Authenticate"));
+    assert_null(json_object_get(json_object_get(json_object_get(
+        op("/files/{file}", "get"), "responses"), "304"), "content"));
+    assert_int_equal(json_object_size(content), 2);
+    assert_non_null(json_object_get(content, "image/png"));
 }
 
 static void test_body_schema_comes_from_the_specs(void **state)
@@ -171,6 +205,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_row_is_an_operation),
         cmocka_unit_test(test_statuses_follow_flags_and_rows),
+        cmocka_unit_test(test_headers_and_media_types),
         cmocka_unit_test(test_body_schema_comes_from_the_specs),
         cmocka_unit_test(test_limit_follows_the_page_size),
     };
