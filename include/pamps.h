@@ -75,6 +75,7 @@ typedef struct {
     const char *username;
     const char *role;
     int is_admin;
+    long long tasks_count, tasks_done_count;   /* as read with the user */
 } pamps_user;
 
 /* One API request on its way through the handler. */

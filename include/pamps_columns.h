@@ -82,6 +82,12 @@ PAMPS_COLUMNS_ENUM(PAMPS_COLS_USER_AUTH, 0, PAMPS_AUTH_NCOLS)
       " THEN 1 ELSE 0 END")
 PAMPS_COLUMNS_ENUM(PAMPS_COLS_AUTH_LOGIN, PAMPS_AUTH_NCOLS, PAMPS_AUTH_LOGIN_NCOLS)
 
+/* the caller's task counters, read with the row the request reads anyway:
+ * GET /tasks then needs no statement of its own for its total */
+#define PAMPS_COLS_AUTH_TASKS(F, C) \
+    F(AUTH_TASKS_COUNT, "tasks_count") C(AUTH_TASKS_DONE_COUNT, "tasks_done_count")
+PAMPS_COLUMNS_ENUM(PAMPS_COLS_AUTH_TASKS, PAMPS_AUTH_LOGIN_NCOLS, PAMPS_AUTH_TASKS_NCOLS)
+
 #define PAMPS_COLS_LOGIN(F, C) \
     F(LOGIN_ID, "id") C(LOGIN_PASSWORD_HASH, "password_hash") \
     C(LOGIN_TOKEN_VERSION, "token_version")

@@ -31,6 +31,10 @@ int pamps_read_feed_page(pamps_req *req, pamps_page *page);
 int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt,
                            int count_stmt, pamps_row_view view, int nargs,
                            const char *const *args);
+/* The same with a total already known (a counter read with the user). */
+int pamps_send_counted_page(pamps_req *req, const pamps_page *page, int list_stmt,
+                            long long total, pamps_row_view view, int nargs,
+                            const char *const *args);
 /* ... of public users */
 int pamps_send_user_page(pamps_req *req, const pamps_page *page, int list_stmt,
                          int count_stmt, int nargs, const char *const *args);

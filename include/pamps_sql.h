@@ -95,7 +95,8 @@
     X(PING, 0, "SELECT 1") \
     /* the caller and whether their login goes on: one statement per request */ \
     X(USER_AUTH, 3, "SELECT " PAMPS_SELECT_LIST(PAMPS_COLS_USER_AUTH) \
-      PAMPS_SELECT_MORE(PAMPS_COLS_AUTH_LOGIN) " FROM users WHERE id = " P_ID) \
+      PAMPS_SELECT_MORE(PAMPS_COLS_AUTH_LOGIN) PAMPS_SELECT_MORE(PAMPS_COLS_AUTH_TASKS) \
+      " FROM users WHERE id = " P_ID) \
     X(USER_OWN_VIEW, 1, "SELECT " PAMPS_USER_OWN_COLS " FROM users u WHERE u.id = " P_ID) \
     X(USER_ID_BY_USERNAME, 1, "SELECT id FROM users WHERE lower(username) = lower(%s)") \
     X(USER_ID_BY_EMAIL, 1, "SELECT id FROM users WHERE email_key = %s") \
@@ -184,11 +185,6 @@
       " updated_at = " P_TS " WHERE id = " P_ID " AND user_id = " P_ID \
       " RETURNING " PAMPS_TASK_COLS) \
     X(TASK_DELETE, 2, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
-    /* a user's tasks: all, done, not done (one statement each: a parameter \
-     * choosing among them made SQLite build a temporary table per call) */ \
-    X(TASK_COUNT, 1, "SELECT tasks_count FROM users WHERE id = " P_ID) \
-    X(TASK_COUNT_DONE, 1, "SELECT tasks_done_count FROM users WHERE id = " P_ID) \
-    X(TASK_COUNT_UNDONE, 1, "SELECT tasks_count - tasks_done_count FROM users WHERE id = " P_ID) \
     X(TASK_COUNT_MATCHES, 5, "SELECT COUNT(*)" PAMPS_TASK_FILTER) \
     X(TASK_LIST_CREATED_DESC, 7, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
     X(TASK_LIST_CREATED_ASC, 7, PAMPS_TASK_LIST("created_at ASC, id ASC")) \

@@ -70,7 +70,7 @@ static int tasks_list(pamps_req *req)
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
     const char *done_mode = "any", *done_value = "0";
-    int count = PAMPS_SQL_TASK_COUNT;
+    long long total = req->user->tasks_count;
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
     json_t *errors = json_array();
     pamps_page page;
@@ -86,7 +86,8 @@ static int tasks_list(pamps_req *req)
         else {
             done_mode = "only";
             done_value = bool_text(b);
-            count = b ? PAMPS_SQL_TASK_COUNT_DONE : PAMPS_SQL_TASK_COUNT_UNDONE;
+            total = b ? req->user->tasks_done_count
+                      : req->user->tasks_count - req->user->tasks_done_count;
         }
     }
     sort = pamps_query_choice(req->r->pool, apr_table_get(args, "sort"), "sort",
@@ -95,11 +96,17 @@ static int tasks_list(pamps_req *req)
         return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    /* without q, the counters; a search counts what it finds */
-    return pamps_send_offset_page(req, &page, sort_statements[sort],
-                                  *pattern ? PAMPS_SQL_TASK_COUNT_MATCHES : count,
-                                  pamps_view_task, PAMPS_ARGS(req->user->id_text, done_mode,
-                                                              done_value, pattern, pattern));
+    /* a search counts what it finds; otherwise the counters, read with
+     * the user (USER_AUTH) */
+    if (*pattern) {
+        return pamps_send_offset_page(req, &page, sort_statements[sort],
+                                      PAMPS_SQL_TASK_COUNT_MATCHES, pamps_view_task,
+                                      PAMPS_ARGS(req->user->id_text, done_mode, done_value,
+                                                 pattern, pattern));
+    }
+    return pamps_send_counted_page(req, &page, sort_statements[sort], total, pamps_view_task,
+                                   PAMPS_ARGS(req->user->id_text, done_mode, done_value,
+                                              pattern, pattern));
 }
 
 static int tasks_create(pamps_req *req)

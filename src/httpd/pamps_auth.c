@@ -122,6 +122,8 @@ static int load_user(pamps_req *req, const char *token)
     user->username = rows.rows[0].col[PAMPS_COL_AUTH_USERNAME];
     user->role = rows.rows[0].col[PAMPS_COL_AUTH_ROLE];
     user->is_admin = user->role && strcmp(user->role, "admin") == 0;
+    user->tasks_count = pamps_col_int(&rows.rows[0], PAMPS_COL_AUTH_TASKS_COUNT);
+    user->tasks_done_count = pamps_col_int(&rows.rows[0], PAMPS_COL_AUTH_TASKS_DONE_COUNT);
     req->user = user;
     r->user = apr_pstrdup(r->pool, user->username);
     return OK;

@@ -66,8 +66,27 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
                            int count_stmt, pamps_row_view view, int nargs,
                            const char *const *args)
 {
+    pamps_rows count;
+    /* the count takes the leading arguments, as many as it has */
+    pamps_db_status st = pamps_db_select(req, count_stmt, &count,
+                                         pamps_sql[count_stmt].nargs < nargs
+                                             ? pamps_sql[count_stmt].nargs : nargs, args);
+
+    if (st != PAMPS_DB_OK) {
+        return pamps_db_fail(req, st);
+    }
+    return pamps_send_counted_page(req, page, list_stmt,
+                                   count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE)
+                                               : 0,
+                                   view, nargs, args);
+}
+
+int pamps_send_counted_page(pamps_req *req, const pamps_page *page, int list_stmt,
+                            long long total, pamps_row_view view, int nargs,
+                            const char *const *args)
+{
     const char **list_args = apr_palloc(req->r->pool, sizeof(char *) * (nargs + 2));
-    pamps_rows rows, count;
+    pamps_rows rows;
     pamps_db_status st;
     pamps_jw w;
 
@@ -76,20 +95,12 @@ int pamps_send_offset_page(pamps_req *req, const pamps_page *page, int list_stmt
     }
     list_args[nargs] = page->limit_text;
     list_args[nargs + 1] = page->offset_text;
-    /* the count takes the leading arguments, as many as it has */
-    st = pamps_db_select(req, count_stmt, &count,
-                         pamps_sql[count_stmt].nargs < nargs ? pamps_sql[count_stmt].nargs
-                                                             : nargs, args);
-    if (st == PAMPS_DB_OK) {
-        st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args);
-    }
+    st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args);
     if (st != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     pamps_jw_init(&w);
-    pamps_view_offset_page(&w, view, &rows,
-                           count.nrows ? pamps_col_int(&count.rows[0], PAMPS_COL_VALUE) : 0,
-                           page->limit, page->offset);
+    pamps_view_offset_page(&w, view, &rows, total, page->limit, page->offset);
     return pamps_send_written(req, HTTP_OK, &w);
 }
 

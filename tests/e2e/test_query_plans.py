@@ -45,7 +45,7 @@ PURGES = ["pamps_FAILURES_PURGE", "pamps_REFRESH_PURGE"]
 THROTTLE = ["pamps_FAILURES_COUNT", "pamps_FAILURES_RELEASE"] + PURGES
 # totals and counts: one counter row (sql/<driver>/005_counters.sql), not a
 # count over the rows counted; only a text search counts its matches
-COUNTS = ["pamps_TASK_COUNT", "pamps_TASK_COUNT_DONE", "pamps_TASK_COUNT_UNDONE", "pamps_USERS_COUNT", "pamps_FOLLOWERS_COUNT",
+COUNTS = ["pamps_USERS_COUNT", "pamps_FOLLOWERS_COUNT",
           "pamps_FOLLOWING_COUNT", "pamps_LIKERS_COUNT"] + [
     "pamps_%s_%s" % (k, c) for k in ("DEPT", "POS")
     for c in ("COUNT", "MEMBERS_COUNT", "OF_USER_COUNT")]
