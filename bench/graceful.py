@@ -7,11 +7,13 @@ opening a connection per request requesting GET /api/v1/health, runs
 `apache2 -k graceful` --restarts times, --every seconds apart, and prints
 for each kind of client: requests, failures, and the latency p50 / p99 /
 max; then, per restart, the longest wait of a request sent between that
-restart and the next, and the failures meanwhile. A keep-alive client
+restart and the next, and the failures meanwhile; and, for comparison,
+the longest wait during --quiet seconds of the same load before the first
+restart (what the machine does without restarts). A keep-alive client
 whose reused connection the server closed counts a failure and
 reconnects, as real clients retry. Not a test: no assertions.
 
-    /usr/bin/python3 bench/graceful.py [--clients 16] [--restarts 5] [--every 2]
+    /usr/bin/python3 bench/graceful.py [--clients 16] [--restarts 5] [--every 2] [--quiet 5]
 """
 import argparse
 import http.client
@@ -101,6 +103,14 @@ def summary(name, tally):
         lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99) - 1] * 1000, lat[-1] * 1000)
 
 
+def quiet_line(start, end, kept, fresh):
+    k_wait, k_fail = kept.window(start, end)
+    f_wait, f_fail = fresh.window(start, end)
+    return ("no restart (%.0f s before the first): longest wait %.0f ms keep-alive, %.0f ms"
+            " connection per request; failed %d keep-alive, %d connection per request" % (
+                end - start, k_wait * 1000, f_wait * 1000, k_fail, f_fail))
+
+
 def per_restart(marks, end, kept, fresh):
     """One line per restart: the longest wait and the failures of each kind
     of client among the requests sent from half the interval before it (a
@@ -130,6 +140,8 @@ def main():
     ap.add_argument("--clients", type=int, default=16, help="of each kind")
     ap.add_argument("--restarts", type=int, default=5)
     ap.add_argument("--every", type=float, default=2.0, help="seconds between restarts")
+    ap.add_argument("--quiet", type=float, default=5.0,
+                    help="seconds of load without restarts first, for comparison")
     ap.add_argument("--extra", default="", help="more httpd directives (appended last)")
     args = ap.parse_args()
     assert 0 < args.clients <= 128 and 0 < args.restarts <= 50
@@ -145,7 +157,8 @@ def main():
     try:
         for t in threads:
             t.start()
-        time.sleep(args.every)
+        quiet = time.monotonic() + 1.0     # the clients' first connections aside
+        time.sleep(1.0 + args.quiet + args.every / 2)
         for _ in range(args.restarts):
             t0 = time.monotonic()
             res = server._ctl("-k", "graceful")
@@ -166,6 +179,7 @@ def main():
         args.restarts, args.every, args.clients, PATH))
     print(summary("keep-alive", kept))
     print(summary("connection per request", fresh))
+    print(quiet_line(quiet, marks[0][0] - args.every / 2, kept, fresh))
     for line in per_restart(marks, end, kept, fresh):
         print(line)
     for line in notes[:10]:
