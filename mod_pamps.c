@@ -18,6 +18,7 @@
 #include "pamps_http.h"
 #include "pamps_location.h"
 #include "pamps_request.h"
+#include "pamps_restart.h"
 #include "pamps_startup.h"
 #include "pamps_stats.h"
 
@@ -83,6 +84,7 @@ static void register_hooks(apr_pool_t *p)
     pamps_db_register_hooks(p);
     ap_hook_map_to_storage(pamps_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     pamps_errors_register_hooks(p);
+    pamps_restart_register_hooks(p);
     ap_hook_handler(pamps_dispatch, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

@@ -1,5 +1,5 @@
-/* Database access through mod_dbd's pooled connections. Statements are
- * prepared once per connection, on its first use by this module, in the
+/* Database access through mod_dbd's pooled connections. A statement is
+ * prepared on a connection the first time that connection runs it, in the
  * dialect of its driver; all values travel as text. */
 #include <string.h>
 #include <unistd.h>
@@ -20,7 +20,7 @@
 #include "pamps_sql.h"
 #include "pamps_stats.h"
 
-#define PREPARED_MARK "pamps:prepared"
+#define SET_UP_MARK "pamps:set-up"    /* in db->prepared: setup_connection ran */
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
@@ -146,47 +146,37 @@ static void setup_connection(server_rec *s, ap_dbd_t *db)
     }
 }
 
+static const pamps_sql_statement *sql_text(ap_dbd_t *db, int i)
+{
+    return &pamps_sql_for_driver(apr_dbd_name(db->driver))[i];
+}
+
 /* Whether the statement's text has the placeholders it declares. One that
  * does not stays unprepared: calls to it fail (see call_fits)
  * rather than bind values to the wrong places. */
-static int declared_right(server_rec *s, const pamps_sql_statement *st)
+static int declared_right(const pamps_sql_statement *st)
 {
-    int found = pamps_sql_placeholders(st->sql);
-
-    if (found != st->nargs) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(114)
-                     "%s declares %d arguments but its text has %d placeholders:"
-                     " not preparing it", st->label, st->nargs, found);
-        return 0;
-    }
-    return 1;
+    return pamps_sql_placeholders(st->sql) == st->nargs;
 }
 
-/* Prepares every statement on db; on failure says which, and why. */
-static int prepare_all(server_rec *s, ap_dbd_t *db, const char **label, const char **why)
+/* Prepares statement i on db; on failure says why. */
+static int prepare_one(ap_dbd_t *db, int i, const char **why)
 {
-    const pamps_sql_statement *sql = pamps_sql_for_driver(apr_dbd_name(db->driver));
+    const pamps_sql_statement *sql = sql_text(db, i);
+    apr_dbd_prepared_t *stmt = NULL;
+    /* A label makes apr_dbd_pgsql PREPARE the statement on the server,
+     * once; lower case, as PREPARE folds the unquoted name it is given
+     * and EXECUTE looks it up as given. */
+    char *name = apr_pstrdup(db->pool, sql->label);
+    int rv;
 
-    for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
-        apr_dbd_prepared_t *stmt = NULL;
-        /* A label makes apr_dbd_pgsql PREPARE the statement on the server,
-         * once; lower case, as PREPARE folds the unquoted name it is given
-         * and EXECUTE looks it up as given. */
-        char *name = apr_pstrdup(db->pool, sql[i].label);
-        int rv;
-
-        if (!declared_right(s, &sql[i])) {
-            continue;
-        }
-        ap_str_tolower(name);
-        rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql[i].sql, name, &stmt);
-        if (rv) {
-            *label = sql[i].label;
-            *why = db_error(db, rv);
-            return rv;
-        }
-        apr_hash_set(db->prepared, sql[i].label, APR_HASH_KEY_STRING, stmt);
+    ap_str_tolower(name);
+    rv = apr_dbd_prepare(db->driver, db->pool, db->handle, sql->sql, name, &stmt);
+    if (rv) {
+        *why = db_error(db, rv);
+        return rv;
     }
+    apr_hash_set(db->prepared, sql->label, APR_HASH_KEY_STRING, stmt);
     return 0;
 }
 
@@ -282,38 +272,64 @@ static void outage_ends(request_rec *r)
     }
 }
 
-/* On a connection's first use here: its setup, then every statement. */
-static int prepare_connection(server_rec *s, ap_dbd_t *db)
+/* On a connection's first use here, and again after its statements were
+ * lost: its setup, and none of this module's statements prepared yet (the
+ * hash is mod_dbd's, other modules' statements stay). */
+static void set_up(server_rec *s, ap_dbd_t *db)
 {
-    const char *label = NULL, *why = NULL;
-
-    if (apr_hash_get(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING)) {
-        return 0;
+    if (apr_hash_get(db->prepared, SET_UP_MARK, APR_HASH_KEY_STRING)) {
+        return;
+    }
+    for (int i = 0; i < PAMPS_SQL_COUNT; i++) {
+        apr_hash_set(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING, NULL);
     }
     setup_connection(s, db);
-    if (prepare_all(s, db, &label, &why) && refresh_connection(db, why)) {
-        setup_connection(s, db);
-        label = NULL;
-        prepare_all(s, db, &label, &why);
+    apr_hash_set(db->prepared, SET_UP_MARK, APR_HASH_KEY_STRING, db);
+}
+
+static void forget_statements(ap_dbd_t *db)
+{
+    apr_hash_set(db->prepared, SET_UP_MARK, APR_HASH_KEY_STRING, NULL);
+}
+
+/* Statement i on db, prepared there on its first use: a connection costs
+ * what its requests run, not the whole list (a new child's first requests,
+ * after a graceful restart say, open their connections all at once).
+ * NULL when it cannot be prepared, logged; a statement whose text lacks
+ * the placeholders it declares is never prepared (see call_fits). */
+static apr_dbd_prepared_t *statement(server_rec *s, ap_dbd_t *db, int i)
+{
+    apr_dbd_prepared_t *stmt = apr_hash_get(db->prepared, pamps_sql[i].label,
+                                            APR_HASH_KEY_STRING);
+    const char *why = NULL;
+    int rv;
+
+    if (stmt || !declared_right(sql_text(db, i))) {
+        return stmt;
     }
-    if (label && apr_dbd_check_conn(db->driver, db->pool, db->handle) != APR_SUCCESS) {
+    rv = prepare_one(db, i, &why);
+    if (rv && refresh_connection(db, why)) {
+        forget_statements(db);          /* a new session has none of them */
+        set_up(s, db);
+        rv = prepare_one(db, i, &why);
+    }
+    if (rv && apr_dbd_check_conn(db->driver, db->pool, db->handle) != APR_SUCCESS) {
         /* not the schema: the database went away */
         if (outage_begins(s)) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(118)
                          "cannot prepare %s, database connection lost: %s; further"
-                         " failures are summed up every %d s", label, why,
+                         " failures are summed up every %d s", pamps_sql[i].label, why,
                          OUTAGE_LOG_SECONDS);
         }
-        return -1;
+        return NULL;
     }
-    if (label) {
+    if (rv) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, PAMPS_LOGNO(101)
                      "cannot prepare %s: %s (is the schema migrated? see"
-                     " PampsAutoMigrate and 'pamps migrate')", label, why);
-        return -1;
+                     " PampsAutoMigrate and 'pamps migrate')", pamps_sql[i].label, why);
+        return NULL;
     }
-    apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, db);
-    return 0;
+    return apr_hash_get(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING);
 }
 
 static ap_dbd_t *get_db(pamps_req *req)
@@ -330,9 +346,7 @@ static ap_dbd_t *get_db(pamps_req *req)
             }
             return NULL;
         }
-        if (prepare_connection(req->r->server, db)) {
-            return NULL;
-        }
+        set_up(req->r->server, db);
         req->db = db;
         pamps_stats_db_held(req);
     }
@@ -366,7 +380,7 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
         || class == PAMPS_DBERR_SESSION_ENDED) {
         /* whichever session comes next (pgsql reconnects in check_conn)
          * has none of this connection's statements */
-        apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
+        forget_statements(db);
         if (outage_begins(req->r->server)) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(104)
                           "%s: database connection lost: %s; further failures are"
@@ -381,9 +395,9 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
 }
 
 /* After such an error, or once a session that ended has been reconnected,
- * prepares the statements again and says whether the failed one may run
- * once more: not inside a transaction, which the failure has spoilt. */
-static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
+ * prepares stmt again (the others when next used) and says whether it may
+ * run once more: not inside a transaction, which the failure has spoilt. */
+static int reprepared(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
 {
     pamps_dberr_class class = error_class(db, db_error(db, rv));
 
@@ -400,8 +414,9 @@ static int reprepared(pamps_req *req, ap_dbd_t *db, int rv)
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, PAMPS_LOGNO(112)
                   "prepared statements lost (schema change or new session):"
                   " preparing them again");
-    apr_hash_set(db->prepared, PREPARED_MARK, APR_HASH_KEY_STRING, NULL);
-    return prepare_connection(req->r->server, db) == 0 && !req->txn;
+    forget_statements(db);
+    set_up(req->r->server, db);
+    return statement(req->r->server, db, stmt) && !req->txn;
 }
 
 /* SQLite's write lock held by another connection for longer than the
@@ -417,9 +432,9 @@ static int sqlite_busy(ap_dbd_t *db, int rv)
  * worthwhile: its statements prepared anew, or a pause while another child
  * writes. Never inside a transaction, which the failure has spoilt; outside
  * one a failed statement changed nothing. */
-static int run_again(pamps_req *req, ap_dbd_t *db, int rv, int attempt)
+static int run_again(pamps_req *req, ap_dbd_t *db, int stmt, int rv, int attempt)
 {
-    if (attempt == 0 && reprepared(req, db, rv)) {
+    if (attempt == 0 && reprepared(req, db, stmt, rv)) {
         return 1;
     }
     if (!req->txn && attempt < BUSY_ATTEMPTS && sqlite_busy(db, rv)) {
@@ -429,23 +444,31 @@ static int run_again(pamps_req *req, ap_dbd_t *db, int rv, int attempt)
     return 0;
 }
 
-static apr_dbd_prepared_t *statement(ap_dbd_t *db, int stmt)
+/* Whether a call gives stmt the values it declares, and stmt is prepared:
+ * a wrong query (arguments, or a text that disagrees) never runs, the
+ * caller answers 500; one that could not be prepared (logged) leaves the
+ * database unavailable, 503. */
+static pamps_db_status call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nargs)
 {
-    return apr_hash_get(db->prepared, pamps_sql[stmt].label, APR_HASH_KEY_STRING);
-}
+    const pamps_sql_statement *sql = sql_text(db, stmt);
 
-/* Whether a call gives stmt the values it declares, and stmt was prepared
- * (its text agrees): a wrong query never runs, the caller answers 500. */
-static int call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nargs)
-{
-    if (nargs != pamps_sql[stmt].nargs || !statement(db, stmt)) {
+    if (nargs != sql->nargs) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(115)
-                      "%s called with %d arguments; it takes %d%s: not run",
-                      pamps_sql[stmt].label, nargs, pamps_sql[stmt].nargs,
-                      statement(db, stmt) ? "" : " and was not prepared");
-        return 0;
+                      "%s called with %d arguments; it takes %d: not run",
+                      sql->label, nargs, sql->nargs);
+        return PAMPS_DB_ERROR;
     }
-    return 1;
+    if (statement(req->r->server, db, stmt)) {
+        return PAMPS_DB_OK;
+    }
+    if (!declared_right(sql)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(114)
+                      "%s declares %d arguments but its text has %d placeholders:"
+                      " not prepared, not run", sql->label, sql->nargs,
+                      pamps_sql_placeholders(sql->sql));
+        return PAMPS_DB_ERROR;
+    }
+    return PAMPS_DB_UNAVAILABLE;
 }
 
 static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
@@ -453,14 +476,15 @@ static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
 {
     ap_dbd_t *db = get_db(req);
     apr_dbd_results_t *res = NULL;
+    pamps_db_status st;
     int rv, locked;
 
     memset(out, 0, sizeof(*out));
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
     }
-    if (!call_fits(req, db, stmt, nargs)) {
-        return PAMPS_DB_ERROR;
+    if ((st = call_fits(req, db, stmt, nargs)) != PAMPS_DB_OK) {
+        return st;
     }
     /* random access (1): the whole result arrives inside pselect, so a
      * failure is reported here; in sequential mode pgsql reports it later
@@ -468,10 +492,11 @@ static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
     /* an INSERT ... RETURNING is a write read back like a SELECT */
     locked = !req->txn && pamps_sql_writes(pamps_sql[stmt].sql) && write_lock(req->r, db);
     rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
-                         statement(db, stmt), 1, nargs, (const char **)args);
-    for (int attempt = 0; rv && run_again(req, db, rv, attempt); attempt++) {
+                         statement(req->r->server, db, stmt), 1, nargs, (const char **)args);
+    for (int attempt = 0; rv && run_again(req, db, stmt, rv, attempt); attempt++) {
         rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
-                             statement(db, stmt), 1, nargs, (const char **)args);
+                             statement(req->r->server, db, stmt), 1, nargs,
+                             (const char **)args);
     }
     write_unlock(&locked);
     if (rv) {
@@ -486,20 +511,21 @@ static pamps_db_status exec_statement(pamps_req *req, int stmt, int *affected,
                                       int nargs, const char *const *args)
 {
     ap_dbd_t *db = get_db(req);
+    pamps_db_status st;
     int rv, nrows = 0, locked;
 
     if (!db) {
         return PAMPS_DB_UNAVAILABLE;
     }
-    if (!call_fits(req, db, stmt, nargs)) {
-        return PAMPS_DB_ERROR;
+    if ((st = call_fits(req, db, stmt, nargs)) != PAMPS_DB_OK) {
+        return st;
     }
     locked = !req->txn && write_lock(req->r, db);
     rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
-                        statement(db, stmt), nargs, (const char **)args);
-    for (int attempt = 0; rv && run_again(req, db, rv, attempt); attempt++) {
+                        statement(req->r->server, db, stmt), nargs, (const char **)args);
+    for (int attempt = 0; rv && run_again(req, db, stmt, rv, attempt); attempt++) {
         rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
-                            statement(db, stmt), nargs, (const char **)args);
+                            statement(req->r->server, db, stmt), nargs, (const char **)args);
     }
     write_unlock(&locked);
     if (rv) {
