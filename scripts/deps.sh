@@ -6,7 +6,7 @@ set -eu
 PKGS="apache2 apache2-dev libaprutil1-dev libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql
 libjansson-dev libjwt-dev libargon2-dev libsqlite3-dev sqlite3 postgresql libcmocka-dev
 wrk apache2-utils python3-pytest python3-requests python3-jsonschema pkg-config gcc make
-clang libclang-rt-14-dev cppcheck bear clang-format chromium
+clang libclang-rt-14-dev cppcheck bear clang-format chromium gdb
 ${PAMPS_DEPS_EXTRA:-}"
 top=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import os
+import resource
 import re
 import shutil
 import socket
@@ -131,6 +132,23 @@ def wait_until(predicate, timeout=15.0, what="condition"):
     raise TimeoutError("timed out waiting for " + what)
 
 
+def _allow_cores():
+    """In the started httpd: core files allowed (a crash leaves one in the
+    server's CoreDumpDirectory)."""
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    except (ValueError, OSError):
+        pass
+
+
+def _core_pattern():
+    try:
+        with open("/proc/sys/kernel/core_pattern") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
 class HttpdServer:
     def __init__(self, extra=TEST_DIRECTIVES, db_driver=None, db_params=None,
                  data_dir=None, port=None):
@@ -195,15 +213,38 @@ class HttpdServer:
     def _ctl(self, *args):
         return subprocess.run([APACHE, "-d", self.dir, "-f",
                                os.path.join(self.dir, "httpd.conf")] + list(args),
-                              capture_output=True, text=True, env=httpd_env(self.dir))
+                              capture_output=True, text=True, env=httpd_env(self.dir),
+                              preexec_fn=_allow_cores)
+
+    @property
+    def core_dir(self):
+        return os.path.join(self.dir, "cores")
+
+    def _backtraces(self):
+        """gdb's backtraces of the cores a crashed child left (CoreDumpDirectory),
+        so that a crash seen once tells where it was."""
+        out = []
+        cores = sorted(glob.glob(os.path.join(self.core_dir, "core*")))
+        if not cores or not shutil.which("gdb"):
+            return ["(no core file: core_pattern %s)" % _core_pattern()] if not cores else []
+        for core in cores[:2]:
+            # the crashed thread first, then every thread's top frames
+            res = subprocess.run(["gdb", "-batch", "-nx", "-ex", "bt 40",
+                                  "-ex", "thread apply all bt 6", APACHE, core],
+                                 capture_output=True, text=True, timeout=120)
+            out.append("%s:\n%s" % (core, res.stdout[:10000]))
+        return out
 
     def render(self):
         """Writes the server's httpd.conf (and key, docroot) into its directory."""
         env = dict(os.environ, DB_DRIVER=self.db_driver, ENVIRONMENT="test")
         if self.db_params:
             env["DB_PARAMS"] = self.db_params
+        os.makedirs(self.core_dir, exist_ok=True)
+        os.chmod(self.core_dir, 0o777)      # the children's user writes there
         subprocess.run(["sh", os.path.join(TOP, "scripts", "render_conf.sh"), TOP,
-                        MODULE, str(self.port), self.dir, self.extra],
+                        MODULE, str(self.port), self.dir,
+                        self.extra + "\nCoreDumpDirectory %s\n" % self.core_dir],
                        check=True, env=env)
         return self
 
@@ -239,6 +280,8 @@ class HttpdServer:
         # what went wrong during shutdown, or in no test's time
         bad = self.new_reports() + [line for line in self.read_log().splitlines()
                                     if CRASH_LOG_LINE.search(line)]
+        if bad:
+            bad += self._backtraces()
         assert not bad, "httpd in %s crashed or was caught by a sanitizer:\n%s" % (
             self.dir, "\n".join(bad))
 
