@@ -65,7 +65,4 @@ int pamps_query_choice(apr_pool_t *p, const char *text, const char *name,
 /* Parses "true/false/1/0/yes/no/on/off" like pydantic; -1 when none. */
 int pamps_parse_bool_text(const char *text);
 
-/* Sets key to a string, or to JSON null when value is NULL. */
-void pamps_json_set_str(json_t *obj, const char *key, const char *value);
-
 #endif

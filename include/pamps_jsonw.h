@@ -6,8 +6,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 typedef struct {
     char *buf;                  /* malloc'd; NULL after a failed allocation */
     size_t len, cap;
@@ -30,7 +28,5 @@ void pamps_jw_str(pamps_jw *w, const char *s);         /* NULL writes null */
 void pamps_jw_int(pamps_jw *w, long long v);
 void pamps_jw_bool(pamps_jw *w, int v);
 void pamps_jw_null(pamps_jw *w);
-/* a jansson value, for the few documents built as trees */
-void pamps_jw_value(pamps_jw *w, const json_t *v);
 
 #endif

@@ -22,11 +22,6 @@ void pamps_json_add_error(json_t *errors, const char *where, const char *field,
                                             "msg", msg, "type", type));
 }
 
-void pamps_json_set_str(json_t *obj, const char *key, const char *value)
-{
-    json_object_set_new(obj, key, value ? json_string(value) : json_null());
-}
-
 static const char *plural(size_t n)
 {
     return n == 1 ? "" : "s";

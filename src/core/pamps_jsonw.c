@@ -199,21 +199,3 @@ void pamps_jw_null(pamps_jw *w)
 {
     put_word(w, "null");
 }
-
-void pamps_jw_value(pamps_jw *w, const json_t *v)
-{
-    char *text;
-
-    if (!v) {
-        pamps_jw_null(w);
-        return;
-    }
-    text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!text) {                /* out of memory: the whole text fails */
-        free(w->buf);
-        w->buf = NULL;
-        return;
-    }
-    put_word(w, text);
-    free(text);
-}

@@ -85,7 +85,6 @@ static int load_user(pamps_req *req, const char *token)
 {
     request_rec *r = req->r;
     const char *fam, *why = NULL;
-    pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
     long long now = (long long)apr_time_sec(r->request_time);
     pamps_claims claims;
     pamps_rows rows;
@@ -93,6 +92,8 @@ static int load_user(pamps_req *req, const char *token)
     pamps_user *user;
 
     if (!pamps_token_cache_get(req->sconf->token_cache, token, now, r->pool, &claims)) {
+        pamps_token_keys keys = pamps_conf_token_keys(req->sconf);
+
         if (pamps_token_verify(r->pool, &keys, token, "access", now, &claims, &why)) {
             return reject(req, why, 1);
         }

@@ -421,7 +421,7 @@ static void test_parse_bool_text(void **state)
     }
 }
 
-/* ---- pamps_json_add_error / pamps_json_set_str ---- */
+/* ---- pamps_json_add_error ---- */
 
 static void test_add_error_shape(void **state)
 {
@@ -443,18 +443,6 @@ static void test_add_error_shape(void **state)
     json_decref(errors);
 }
 
-static void test_set_str(void **state)
-{
-    json_t *o = json_object();
-    (void)state;
-
-    pamps_json_set_str(o, "a", "x");
-    pamps_json_set_str(o, "b", NULL);
-    assert_string_equal(json_string_value(json_object_get(o, "a")), "x");
-    assert_true(json_is_null(json_object_get(o, "b")));
-    json_decref(o);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,7 +461,6 @@ int main(void)
         cmocka_unit_test(test_query_choice),
         cmocka_unit_test(test_parse_bool_text),
         cmocka_unit_test(test_add_error_shape),
-        cmocka_unit_test(test_set_str),
     };
     return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
