@@ -12,7 +12,7 @@ HEADERS := $(wildcard include/*.h src/api/*.h)
 # the warning set mod_md builds with, as errors
 WARN    := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
            -Wpointer-arith -Wdeclaration-after-statement -Wformat=2 -Wundef
-LIBS    := -ljwt -ljansson -largon2
+LIBS    := -ljwt -ljansson -largon2 -lsqlite3
 APR_CFLAGS := $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
 APR_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 2>/dev/null)
 HTTPD_INC  := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)

@@ -19,6 +19,7 @@
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
 #include "pamps_stats.h"
+#include "pamps_wal.h"
 
 #define SET_UP_MARK "pamps:set-up"    /* in db->prepared: setup_connection ran */
 
@@ -72,16 +73,30 @@ static int create_write_mutex(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
     return rv == APR_SUCCESS ? OK : HTTP_INTERNAL_SERVER_ERROR;   /* it logged why */
 }
 
+static int is_sqlite(ap_dbd_t *db)
+{
+    return strcmp(apr_dbd_name(db->driver), "sqlite3") == 0;
+}
+
+/* After the access log's line: a WAL checkpoint that a commit found due,
+ * on the connection this request holds (mod_dbd takes it back later, in
+ * the request pool's cleanup). */
+static int checkpoint_when_due(request_rec *r)
+{
+    pamps_req *req = ap_get_module_config(r->request_config, &pamps_module);
+
+    if (req && req->db && !req->txn && is_sqlite(req->db)) {
+        pamps_wal_checkpoint_if_due(r, req->db);
+    }
+    return DECLINED;
+}
+
 void pamps_db_register_hooks(apr_pool_t *p)
 {
     (void)p;
     ap_hook_pre_config(register_write_mutex, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(create_write_mutex, NULL, NULL, APR_HOOK_MIDDLE);
-}
-
-static int is_sqlite(ap_dbd_t *db)
-{
-    return strcmp(apr_dbd_name(db->driver), "sqlite3") == 0;
+    ap_hook_log_transaction(checkpoint_when_due, NULL, NULL, APR_HOOK_REALLY_LAST);
 }
 
 /* Takes the write mutex for db's write, on SQLite; says whether it did
@@ -121,8 +136,8 @@ static pamps_dberr_class error_class(ap_dbd_t *db, const char *msg)
 }
 
 /* Per-connection setup. SQLite: settings that live in the connection, not
- * in the file: foreign keys, and how often commits reach the disk
- * (PampsSQLiteSync). No
+ * in the file: foreign keys, how often commits reach the disk
+ * (PampsSQLiteSync), checkpoints after the response (pamps_wal.c). No
  * busy_timeout: apr_dbd's sqlite3 driver runs every call of a process under
  * one mutex and, on SQLITE_BUSY, itself sleeps and retries (15 x 100 ms)
  * with that mutex released. A busy_timeout would make SQLite wait inside the
@@ -138,6 +153,7 @@ static void setup_connection(server_rec *s, ap_dbd_t *db)
         apr_dbd_query(db->driver, db->handle, &nrows,
                       pamps_conf_sqlite_sync_full(conf) ? "PRAGMA synchronous = FULL"
                                                         : "PRAGMA synchronous = NORMAL");
+        pamps_wal_hook(db);
     }
     else {
         /* a set half prepared before (say, before the schema was migrated)
