@@ -39,11 +39,15 @@ fi
 echo "PAMPS_DB='$spec'"
 echo "mod_pamps on http://127.0.0.1:$port/api/v1 (errors: $data/error.log; Ctrl-C stops)"
 
-# httpd runs in the foreground as a child: Ctrl-C reaches it (same process
-# group) and it stops its children; then the database goes too
-LD_PRELOAD=$preload /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND &
+# httpd runs in the foreground as a child, in a session of its own: Ctrl-C
+# reaches this script only, which asks httpd for a graceful stop (SIGWINCH;
+# the requests in flight finish, GracefulShutdownTimeout bounds it). A
+# SIGINT or SIGTERM straight to httpd would stop it ungracefully, which can
+# crash a child of the event MPM (README "Sizing, timeouts and restarts").
+# Then the database goes too.
+LD_PRELOAD=$preload setsid /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND &
 httpd=$!
-trap 'kill -TERM $httpd 2>/dev/null || true' INT TERM
+trap 'kill -WINCH $httpd 2>/dev/null || true' INT TERM HUP
 wait $httpd || true
 wait $httpd 2>/dev/null || true
 stop_db

@@ -193,3 +193,19 @@ def test_the_sqlite_write_mutex_follows_the_mutex_directive(tmp_path):
     finally:
         srv.stop()
         srv.cleanup()
+
+
+def test_test_servers_stop_gracefully():
+    """The harness stops with graceful-stop (AH00492), the way README
+    "Stopping" recommends: an ungraceful stop (AH00491) while a connection is
+    being served can crash a child of the event MPM, which made this suite
+    fail now and then."""
+    srv = HttpdServer()
+    try:
+        srv.start()
+        assert requests.get(srv.url("/health"), timeout=30).status_code == 200
+        srv.stop()
+        log = srv.read_log()
+        assert "AH00492" in log and "AH00491" not in log, log
+    finally:
+        srv.cleanup()
