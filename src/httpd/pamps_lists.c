@@ -1,5 +1,6 @@
 /* Offset lists and keyset feeds. */
 #include <limits.h>
+#include <string.h>
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -95,8 +96,14 @@ int pamps_send_counted_page(pamps_req *req, const pamps_page *page, int list_stm
     }
     list_args[nargs] = page->limit_text;
     list_args[nargs + 1] = page->offset_text;
-    st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args);
-    if (st != PAMPS_DB_OK) {
+    /* No row at or past offset: no statement. A filter that matches none
+     * of a large set (done=true when no task is done) would read the whole
+     * set to find that out. */
+    if (page->offset >= total) {
+        memset(&rows, 0, sizeof(rows));
+    }
+    else if ((st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args))
+             != PAMPS_DB_OK) {
         return pamps_db_fail(req, st);
     }
     pamps_jw_init(&w);
