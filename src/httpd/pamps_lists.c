@@ -1,6 +1,5 @@
 /* Offset lists and keyset feeds. */
 #include <limits.h>
-#include <string.h>
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -86,25 +85,25 @@ int pamps_send_counted_page(pamps_req *req, const pamps_page *page, int list_stm
                             long long total, pamps_row_view view, int nargs,
                             const char *const *args)
 {
-    const char **list_args = apr_palloc(req->r->pool, sizeof(char *) * (nargs + 2));
-    pamps_rows rows;
-    pamps_db_status st;
+    pamps_rows rows = { 0 };
     pamps_jw w;
 
-    for (int i = 0; i < nargs; i++) {
-        list_args[i] = args[i];
-    }
-    list_args[nargs] = page->limit_text;
-    list_args[nargs + 1] = page->offset_text;
     /* No row at or past offset: no statement. A filter that matches none
      * of a large set (done=true when no task is done) would read the whole
      * set to find that out. */
-    if (page->offset >= total) {
-        memset(&rows, 0, sizeof(rows));
-    }
-    else if ((st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args))
-             != PAMPS_DB_OK) {
-        return pamps_db_fail(req, st);
+    if (page->offset < total) {
+        const char **list_args = apr_palloc(req->r->pool, sizeof(char *) * (nargs + 2));
+        pamps_db_status st;
+
+        for (int i = 0; i < nargs; i++) {
+            list_args[i] = args[i];
+        }
+        list_args[nargs] = page->limit_text;
+        list_args[nargs + 1] = page->offset_text;
+        st = pamps_db_select(req, list_stmt, &rows, nargs + 2, list_args);
+        if (st != PAMPS_DB_OK) {
+            return pamps_db_fail(req, st);
+        }
     }
     pamps_jw_init(&w);
     pamps_view_offset_page(&w, view, &rows, total, page->limit, page->offset);

@@ -2,8 +2,8 @@
 
 Each server gets its own directory (config, SQLite file, JWT key, logs) and a
 free loopback port; it is started with `apache2 -k start` and stopped with
-`-k graceful-stop` (README "Sizing, timeouts and restarts": an ungraceful
-stop races in httpd's event MPM). The error log is read after every test: lines at warn level or
+`-k graceful-stop` (README "Stopping": an ungraceful stop races in httpd's
+event MPM). The error log is read after every test: lines at warn level or
 worse fail the test unless the test said it expects them.
 
 PAMPS_TEST_DB=sqlite3 (default) or pgsql picks the backend of every server a

@@ -408,6 +408,15 @@ def test_list_done_filter(server, twenty_five):
     assert page["total"] == 16 and len(page["items"]) == 5
 
 
+def test_list_done_filter_that_matches_nothing(server, user):
+    # answered from the counters, without reading the open tasks
+    for i in range(3):
+        create(user, title="open %d" % i)
+    page = listing(user, done="true")
+    assert (page["items"], page["total"], page["offset"]) == ([], 0, 0)
+    assert listing(user, done="false")["total"] == 3
+
+
 def test_list_q_is_case_insensitive_substring(server, user):
     create(user, title="Buy MILK")
     create(user, title="buy bread")
