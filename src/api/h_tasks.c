@@ -1,5 +1,6 @@
 /* /tasks: private to their owner; every statement carries user_id, so
  * another user's task is simply not found. */
+#include <limits.h>
 #include <string.h>
 
 #include "apr_strings.h"
@@ -69,7 +70,7 @@ static int tasks_list(pamps_req *req)
 {
     apr_table_t *args = pamps_query_args(req);
     const char *done = apr_table_get(args, "done"), *q = apr_table_get(args, "q");
-    const char *done_mode = "any", *done_value = "0";
+    int open_arm = 1, done_arm = 1;    /* the arms of PAMPS_TASK_LIST that run */
     long long total = req->user->tasks_count;
     const char *pattern = (q && *q) ? pamps_like_pattern(req->r->pool, q) : "";
     json_t *errors = json_array();
@@ -84,8 +85,8 @@ static int tasks_list(pamps_req *req)
                                  "Input should be a valid boolean, unable to interpret input");
         }
         else {
-            done_mode = "only";
-            done_value = bool_text(b);
+            open_arm = !b;
+            done_arm = b;
             total = b ? req->user->tasks_done_count
                       : req->user->tasks_count - req->user->tasks_done_count;
         }
@@ -96,17 +97,25 @@ static int tasks_list(pamps_req *req)
         return pamps_send_422(req, errors);
     }
     json_decref(errors);
-    /* a search counts what it finds; otherwise the counters, read with
-     * the user (USER_AUTH) */
-    if (*pattern) {
-        return pamps_send_offset_page(req, &page, sort_statements[sort],
-                                      PAMPS_SQL_TASK_COUNT_MATCHES, pamps_view_task,
-                                      PAMPS_ARGS(req->user->id_text, done_mode, done_value,
-                                                 pattern, pattern));
+    {
+        /* the rows a page needs at most of each arm */
+        const char *reach = apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT,
+                                         (apr_int64_t)(page.offset > LLONG_MAX - page.limit
+                                                       ? LLONG_MAX : page.offset + page.limit));
+        const char *list_args[] = { req->user->id_text, pattern, pattern, open_arm ? reach : "0",
+                                    req->user->id_text, pattern, pattern, done_arm ? reach : "0" };
+        int nargs = (int)(sizeof(list_args) / sizeof(list_args[0]));
+
+        /* a search counts what it finds; otherwise the counters, read
+         * with the user (USER_AUTH) */
+        if (*pattern) {
+            return pamps_send_offset_page(req, &page, sort_statements[sort],
+                                          PAMPS_SQL_TASK_COUNT_MATCHES, pamps_view_task,
+                                          nargs, list_args);
+        }
+        return pamps_send_counted_page(req, &page, sort_statements[sort], total,
+                                       pamps_view_task, nargs, list_args);
     }
-    return pamps_send_counted_page(req, &page, sort_statements[sort], total, pamps_view_task,
-                                   PAMPS_ARGS(req->user->id_text, done_mode, done_value,
-                                              pattern, pattern));
 }
 
 static int tasks_create(pamps_req *req)

@@ -51,7 +51,7 @@ COUNTS = ["pamps_USERS_COUNT", "pamps_FOLLOWERS_COUNT",
     for c in ("COUNT", "MEMBERS_COUNT", "OF_USER_COUNT")]
 PROFILES = ["pamps_USER_PROFILE", "pamps_USER_OWN_VIEW", "pamps_POST_GET"]
 COUNTED = ("tasks", "follows", "likes", "posts", "department_members", "position_members")
-CHECKED = (FEEDS + LISTS + TASK_LISTS + COUNTS + ["pamps_POST_GET", "pamps_USER_AUTH"]
+CHECKED = (FEEDS + LISTS + TASK_LISTS + ["pamps_TASK_COUNT_MATCHES"] + COUNTS + ["pamps_POST_GET", "pamps_USER_AUTH"]
            + THROTTLE)
 
 def dump_statements(tmp_path_factory, table):
@@ -172,6 +172,31 @@ def test_lists_search_their_link_table(statements, db, label, table):
     assert any(re.match(r"^SEARCH %s USING (COVERING )?INDEX \S+ \((followee_id|follower_id|"
                         r"post_id)=\?\)$" % table, line) for line in lines), lines
     assert "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)" in lines, lines
+
+
+# open and done tasks are two ranges of one index, merged in order: a
+# status filter never reads the other status's tasks, and no page reads
+# more than offset + limit rows of either
+@pytest.mark.parametrize("label", TASK_LISTS)
+def test_task_lists_merge_two_index_ranges(statements, db, label):
+    lines = plan(db, statements[label])
+    assert lines[0] == "MERGE (UNION ALL)", "%s: %s" % (label, lines)
+    ranges = [line for line in lines if line.startswith(("SEARCH", "SCAN"))]
+    assert len(ranges) == 2, "%s: %s" % (label, lines)
+    for line in ranges:
+        assert re.fullmatch(r"SEARCH tasks USING INDEX tasks_user_done_\w+ "
+                            r"\(user_id=\? AND done=\?\)", line), "%s: %s" % (label, lines)
+    # each range in its list's order
+    sort = label.rsplit("_", 2)[1].lower()
+    assert all("tasks_user_done_" + sort in line for line in ranges), "%s: %s" % (label, lines)
+
+
+def test_task_search_counts_two_index_ranges(statements, db):
+    lines = plan(db, statements["pamps_TASK_COUNT_MATCHES"])
+    ranges = [line for line in lines if line.startswith(("SEARCH", "SCAN"))
+              and line != "SCAN CONSTANT ROW"]
+    assert len(ranges) == 2, lines
+    assert all(re.search(r"\(user_id=\? AND done=\?\)$", line) for line in ranges), lines
 
 
 @pytest.mark.parametrize("label, access", [
@@ -304,3 +329,66 @@ def test_pgsql_counts_read_one_counter_row(pg_statements, pg_db, label):
     assert not re.search(r"Seq Scan|Bitmap", text), text
     conds = re.findall(r"Index Cond: (.*)", text)
     assert conds and not [c for c in conds if re.search(r"[<>]", c)], "%s: %s" % (label, text)
+
+
+
+@pytest.fixture(scope="module")
+def pg_tasks_db(pg_db):
+    """pg_db with a user of 5,000 tasks whose 50 done ones are the oldest,
+    analyzed: an empty table's plans say nothing about a large list's."""
+    script = """
+        INSERT INTO users (id, username, email, email_key, password_hash, created_at, updated_at)
+            OVERRIDING SYSTEM VALUE
+            VALUES (900, 'planner', 'p@x', 'p@x', 'h', now(), now());
+        INSERT INTO tasks (user_id, title, done, created_at, updated_at)
+            SELECT 900, 't' || g, g <= 50, TIMESTAMPTZ '2026-01-01' + g * INTERVAL '1 s',
+                   TIMESTAMPTZ '2026-01-01' + g * INTERVAL '1 s'
+            FROM generate_series(1, 5000) g;
+        ANALYZE;
+    """
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", pg_db], input=script,
+                   check=True, capture_output=True, text=True)
+    return pg_db
+
+
+def pg_explain(params, sql, args, generic):
+    """EXPLAIN ANALYZE of the statement prepared as the module prepares it,
+    with these arguments, under a custom or a generic plan."""
+    count = sql.count("?")
+    assert len(args) == count, (args, sql)
+    numbered = iter(range(1, count + 1))
+    prepared = re.sub(r"\?", lambda m: "$%d" % next(numbered), sql)
+    script = ("SET plan_cache_mode = %s;\nPREPARE s (%s) AS %s;\n"
+              "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE s(%s);\n"
+              % ("force_generic_plan" if generic else "force_custom_plan",
+                 ", ".join(["varchar"] * count), prepared,
+                 ", ".join("'%s'" % a for a in args)))
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", params],
+                          input=script, capture_output=True, text=True, check=True).stdout
+
+
+# the first page, all tasks; done=true (the open arm off); open ones
+TASK_PAGES = {"any": ("20", "20"), "done": ("0", "20"), "open": ("20", "0")}
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
+@pytest.mark.parametrize("status", sorted(TASK_PAGES))
+@pytest.mark.parametrize("label", TASK_LISTS)
+def test_pgsql_task_lists_merge_two_index_ranges(pg_statements, pg_tasks_db, label, status,
+                                                  generic):
+    open_reach, done_reach = TASK_PAGES[status]
+    text = pg_explain(pg_tasks_db, pg_statements[label],
+                      ["900", "", "", open_reach, "900", "", "", done_reach, "20", "0"], generic)
+    assert "Merge Append" in text, "%s: %s" % (label, text)
+    # each arm is its own range of the list's index, limited to its reach
+    sort = label.rsplit("_", 2)[1].lower()
+    scans = re.findall(r"Index Scan(?: Backward)? using (\S+) on tasks", text)
+    assert scans == ["tasks_user_done_" + sort] * 2, "%s: %s" % (label, text)
+    conds = re.findall(r"Index Cond: (.*)", text)
+    assert len(conds) == 2 and all("user_id =" in c and "done =" in c for c in conds), text
+    assert not re.search(r"\bSort\b(?! Key)", text), text
+    # no arm reads more rows than the page needs
+    rows = [int(n) for n in re.findall(r"Index Scan.*actual rows=(\d+)", text)]
+    assert sum(rows) <= 40, "%s: %s" % (label, text)
+    if status != "any":
+        assert "never executed" in text, "%s: %s" % (label, text)

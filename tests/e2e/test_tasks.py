@@ -502,6 +502,31 @@ def test_sort_with_pagination(server, user):
     assert titles(listing(user, sort="-title", limit=2, offset=3)) == ["b", "a"]
 
 
+@pytest.mark.parametrize("sort", SORTS)
+def test_pages_merge_open_and_done_tasks_in_order(server, user, sort):
+    # open and done tasks are read as two ranges and merged: every page of
+    # every filter is the same slice of one order, ties broken by id
+    made = [create(user, title=title, done=done) for title, done in (
+        ("kiwi", True), ("apple", False), ("kiwi", False), ("fig", True), ("apple", True),
+        ("date", False), ("fig", False), ("kiwi", True), ("banana", False), ("apple", False),
+        ("cherry", True))]
+    key = sort.lstrip("-")
+    desc = sort.startswith("-")
+    expected = sorted(made, key=lambda t: (t[key], t["id"]), reverse=desc)
+    for done in (None, "true", "false"):
+        want = [t["id"] for t in expected if done is None or t["done"] == (done == "true")]
+        for limit in (1, 3, 20):
+            got = []
+            for offset in range(0, len(want) + 1, limit):
+                params = {"sort": sort, "limit": limit, "offset": offset}
+                if done is not None:
+                    params["done"] = done
+                page = listing(user, **params)
+                assert page["total"] == len(want)
+                got += [t["id"] for t in page["items"]]
+            assert got == want, (done, limit)
+
+
 # --- timestamps -----------------------------------------------------------
 
 def test_timestamps_are_rfc3339_utc(server, user):
