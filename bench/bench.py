@@ -201,9 +201,9 @@ class SqliteDB:
         with_tx(con, lambda: con.execute(
             "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ?)"
             " INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)"
-            " SELECT ?, 'Seeded task ' || n, 'something to do', n % 3 = 0, ts, ts FROM"
+            " SELECT ?, 'Seeded task ' || n, 'something to do', n <= ?, ts, ts FROM"
             " (SELECT n, strftime('%Y-%m-%dT%H:%M:%SZ', ? + n, 'unixepoch') AS ts FROM s)",
-            (count, user_id, POST_EPOCH)))
+            (count, user_id, seeded_done(count), POST_EPOCH)))
 
     def add_followers(self, followee, lo, hi):
         """Users lo..hi (ids) follow followee."""
@@ -307,9 +307,9 @@ class PgDB:
     def insert_tasks(self, user_id, count):
         self.psql(
             "INSERT INTO tasks (user_id, title, description, done, created_at, updated_at)"
-            " SELECT %d, 'Seeded task ' || n, 'something to do', n %% 3 = 0, ts, ts FROM"
+            " SELECT %d, 'Seeded task ' || n, 'something to do', n <= %d, ts, ts FROM"
             " (SELECT n, timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second' AS ts"
-            "  FROM generate_series(1, %d) n) s" % (user_id, count))
+            "  FROM generate_series(1, %d) n) s" % (user_id, seeded_done(count), count))
 
     def add_followers(self, followee, lo, hi):
         self.psql(
@@ -356,6 +356,12 @@ class PgDB:
         starts = [i for i, line in enumerate(lines)
                   if line[:1].strip() and not line.startswith(("Planning", "Execution", "JIT"))]
         return "\n".join(lines[starts[-1]:] if starts else lines)
+
+
+def seeded_done(count):
+    """Seeded tasks that are done: the oldest tenth of a percent, so that
+    done=true (newest first) finds its few tasks behind all the open ones."""
+    return max(1, count // 1000)
 
 
 def pg_quote(text):
