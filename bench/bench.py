@@ -298,10 +298,11 @@ class PgDB:
         self.psql(
             "INSERT INTO users (username, email, email_key, password_hash, name, created_at,"
             " updated_at)"
-            " SELECT format('bu%%s', lpad(n::text, 6, '0')),"
-            " format('bu%%s@example.com', lpad(n::text, 6, '0')),"
-            " format('bu%%s@example.com', lpad(n::text, 6, '0')), %s, 'Bench user ' || n,"
-            " now(), now() FROM generate_series(%d, %d) n"
+            " SELECT 'bu' || k, 'bu' || k || '@example.com', 'bu' || k || '@example.com', %s,"
+            " 'Bench user ' || n, now(), now()"
+            # SQLite's printf('%%06d'): at least six digits (lpad alone cuts 1000000 to six)
+            " FROM (SELECT n, lpad(n::text, greatest(6, length(n::text)), '0') AS k"
+            "       FROM generate_series(%d, %d) n) s"
             % (pg_quote(password_hash), first, first + count - 1))
 
     def insert_tasks(self, user_id, count):
@@ -535,8 +536,12 @@ def parse_wrk(out):
     if m:
         res["non2xx"] = int(m.group(1))
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    res["error_kinds"] = ""
     if m:
         res["errors"] = sum(int(x) for x in m.groups())
+        # timeouts (no answer within wrk's 2 s) are not dropped connections
+        res["error_kinds"] = ", ".join("%s %s" % (kind, n) for kind, n in zip(
+            ("connect", "read", "write", "timeout"), m.groups()) if n != "0")
     m = re.search(r"(\d+) requests in", out)
     if m:
         res["requests"] = int(m.group(1))
@@ -708,9 +713,9 @@ def bench_endpoints(args, server, seeder, size, conns, roots):
         if static_rps is None:
             static_rps = res["rps"]
         res["ratio"] = res["rps"] / static_rps if static_rps else float("nan")
-        log("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, socket errors %d,"
+        log("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, socket errors %s,"
             " other CPU %.0f%%" % (res["rps"], res["p50"], res["p99"], res["non2xx"],
-                                   res["errors"], res["other"]))
+                                   error_text(res), res["other"]))
         rows.append((size, conns, name, res))
     return rows
 
@@ -799,13 +804,18 @@ def memory_check(args, server, seeder):
                "within" if abs(growth) <= 5 else "NOT within", seen["errors"], seen["non2xx"]))
 
 
+def error_text(res):
+    """wrk's socket errors, and which kinds when there are any."""
+    return "%d (%s)" % (res["errors"], res["error_kinds"]) if res["errors"] else "0"
+
+
 def table(rows):
     lines = ["| posts | conns | endpoint | req/s | p50 ms | p99 ms | non-2xx | sock err"
              " | vs static | other CPU |",
              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for size, conns, name, r in rows:
-        lines.append("| %s | %d | %s | %.0f | %.2f | %.2f | %d | %d | %.2f | %.0f%% |" % (
-            human(size), conns, name, r["rps"], r["p50"], r["p99"], r["non2xx"], r["errors"],
+        lines.append("| %s | %d | %s | %.0f | %.2f | %.2f | %d | %s | %.2f | %.0f%% |" % (
+            human(size), conns, name, r["rps"], r["p50"], r["p99"], r["non2xx"], error_text(r),
             r["ratio"], r["other"]))
     return "\n".join(lines)
 
