@@ -380,17 +380,28 @@ def with_tx(con, fn):
 
 
 # counters (users, posts, totals) that differ from a recount of their rows
+# grouped counts joined to their counters: a correlated count per user was
+# planned by PostgreSQL as a scan of all tasks per user once the tasks of
+# two users (skewed stats) were analyzed
 COUNTER_DRIFT = """
 SELECT (SELECT COUNT(*) FROM users u
-         WHERE u.tasks_count <> (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id)
-            OR u.tasks_done_count <> (SELECT COUNT(*) FROM tasks t
-                                      WHERE t.user_id = u.id AND t.done)
-            OR u.posts_count <> (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id)
-            OR u.followers_count <> (SELECT COUNT(*) FROM follows f WHERE f.followee_id = u.id)
-            OR u.following_count <> (SELECT COUNT(*) FROM follows f WHERE f.follower_id = u.id))
+          LEFT JOIN (SELECT user_id, COUNT(*) AS n, SUM(CASE WHEN done THEN 1 ELSE 0 END) AS d
+                     FROM tasks GROUP BY user_id) t ON t.user_id = u.id
+          LEFT JOIN (SELECT user_id, COUNT(*) AS n FROM posts GROUP BY user_id) p
+                 ON p.user_id = u.id
+          LEFT JOIN (SELECT followee_id, COUNT(*) AS n FROM follows GROUP BY followee_id) fe
+                 ON fe.followee_id = u.id
+          LEFT JOIN (SELECT follower_id, COUNT(*) AS n FROM follows GROUP BY follower_id) fr
+                 ON fr.follower_id = u.id
+         WHERE u.tasks_count <> COALESCE(t.n, 0) OR u.tasks_done_count <> COALESCE(t.d, 0)
+            OR u.posts_count <> COALESCE(p.n, 0) OR u.followers_count <> COALESCE(fe.n, 0)
+            OR u.following_count <> COALESCE(fr.n, 0))
      + (SELECT COUNT(*) FROM posts p
-         WHERE p.likes_count <> (SELECT COUNT(*) FROM likes l WHERE l.post_id = p.id)
-            OR p.replies_count <> (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id))
+          LEFT JOIN (SELECT post_id, COUNT(*) AS n FROM likes GROUP BY post_id) l
+                 ON l.post_id = p.id
+          LEFT JOIN (SELECT parent_id, COUNT(*) AS n FROM posts WHERE parent_id IS NOT NULL
+                     GROUP BY parent_id) c ON c.parent_id = p.id
+         WHERE p.likes_count <> COALESCE(l.n, 0) OR p.replies_count <> COALESCE(c.n, 0))
      + (SELECT COUNT(*) FROM totals WHERE name = 'users'
          AND n <> (SELECT COUNT(*) FROM users))
 """
