@@ -43,7 +43,7 @@ from pgcluster import PostgresCluster  # noqa: E402
 # Setup logs in a few times from 127.0.0.1: never lock it out.
 # wrk keeps its connections for the whole run: without a cap on requests per
 # connection (default 100) it measures requests, not TCP reconnects.
-# The MPM is sized as conf/httpd-dev.conf.in ships it (3 children x 128
+# The MPM is sized as conf/httpd-dev.conf.in ships it (2 children x 384
 # threads, all pre-started and never reaped; see /work/shared/STACK.md).
 BENCH_DIRECTIVES = """
 PampsLoginThrottle 1000 100000 300
