@@ -28,6 +28,13 @@ def _down(url):
         return True
 
 
+def _default_sigint():
+    """In the child: SIGINT handled as in a terminal's foreground job. A
+    test run started in the background (`make test &`) inherits SIGINT
+    ignored, and a shell cannot trap a signal ignored when it started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("db", [BACKEND])
 def test_run_serves_and_ctrl_c_stops_everything(db):
     data = tempfile.mkdtemp(prefix="pamps-run-")
@@ -38,7 +45,7 @@ def test_run_serves_and_ctrl_c_stops_everything(db):
     proc = subprocess.Popen(["sh", os.path.join(TOP, "scripts", "run.sh"), TOP, MODULE,
                              str(port), data, db],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True,
+                            start_new_session=True, preexec_fn=_default_sigint,
                             env=httpd_env(data, preload_var="HTTPD_PRELOAD"))
     try:
         wait_until(lambda: _up(health), timeout=60, what="make run's httpd")
