@@ -159,13 +159,6 @@ static void setup_connection(server_rec *s, ap_dbd_t *db)
         /* a set half prepared before (say, before the schema was migrated)
          * would make the next PREPARE of the same names fail */
         apr_dbd_query(db->driver, db->handle, &nrows, "DEALLOCATE ALL");
-        /* Plan each statement once. PostgreSQL otherwise re-plans a
-         * prepared statement on every call while a plan for the actual
-         * values looks cheaper than a generic one, as it always does with
-         * a LIMIT parameter: a task list spent more time being planned than
-         * run. Every statement here is written for its index (the plan
-         * tests check the generic plans). */
-        apr_dbd_query(db->driver, db->handle, &nrows, "SET plan_cache_mode = force_generic_plan");
     }
 }
 

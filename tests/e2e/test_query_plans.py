@@ -272,9 +272,7 @@ def pg_plan(params, sql, label=None):
     # apr_dbd_pgsql prepares every parameter as varchar
     types = "(%s)" % ", ".join(["varchar"] * count) if count else ""
     args = PG_TIME_ARGS.get(label, ["'1'"] * count)
-    # generic plans, as the module's connections make (pamps_db.c)
-    script = ("SET enable_seqscan = off;\nSET plan_cache_mode = force_generic_plan;\n"
-              "PREPARE s %s AS %s;\n"
+    script = ("SET enable_seqscan = off;\nPREPARE s %s AS %s;\n"
               "EXPLAIN (COSTS OFF) EXECUTE s%s;\n"
               % (types, prepared, "(%s)" % ", ".join(args) if count else ""))
     out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", params],
