@@ -23,17 +23,18 @@
  * and the done ones, merged under one ORDER BY, so that no page reads more
  * than offset + limit rows of either, with a status filter or without.
  * Each arm takes user_id, pattern, pattern and its reach: offset + limit,
- * or 0 for the arm a status filter leaves out. P_ARM (pamps_sql.c) writes
- * an arm per dialect: SQLite merges the arms as it walks the two ranges;
- * PostgreSQL 15 does not plan a merge of such arms, so each reads at most
- * its reach in index order and the outer sort sorts what they read. */
+ * or 0 for the arm a status filter leaves out; then come limit and offset.
+ * SQLite merges the arms as it walks the two ranges. P_TASK_LIST
+ * (pamps_sql.c) gives PostgreSQL a call of the sort's function instead
+ * (sql/pgsql/009): the same query, whose plan the function keeps. */
 #define PAMPS_TASK_ARM_WHERE(done) \
     " FROM tasks WHERE user_id = " P_ID " AND done = " done \
     " AND (%s = '' OR lower(title) LIKE %s ESCAPE '\\')"
-#define PAMPS_TASK_LIST(order) \
-    P_ARM(PAMPS_TASK_COLS, PAMPS_TASK_ARM_WHERE("FALSE"), order) " UNION ALL " \
-    P_ARM(PAMPS_TASK_COLS, PAMPS_TASK_ARM_WHERE("TRUE"), order) \
-    " ORDER BY " order " LIMIT " P_ID " OFFSET " P_ID
+#define PAMPS_TASK_ARM(done) \
+    "SELECT " PAMPS_TASK_COLS PAMPS_TASK_ARM_WHERE(done) " AND CAST(%s AS INTEGER) > 0"
+#define PAMPS_TASK_LIST(name, order) \
+    P_TASK_LIST(name, PAMPS_TASK_ARM("FALSE") " UNION ALL " PAMPS_TASK_ARM("TRUE") \
+                " ORDER BY " order " LIMIT " P_ID " OFFSET " P_ID)
 /* a search's total: the list's leading arguments, so the same arms */
 #define PAMPS_TASK_COUNT_ARM(done) \
     "(SELECT COUNT(*)" PAMPS_TASK_ARM_WHERE(done) " AND CAST(%s AS BIGINT) > 0)"
@@ -201,12 +202,12 @@
       " RETURNING " PAMPS_TASK_COLS) \
     X(TASK_DELETE, 2, "DELETE FROM tasks WHERE id = " P_ID " AND user_id = " P_ID) \
     X(TASK_COUNT_MATCHES, 8, PAMPS_TASK_COUNT) \
-    X(TASK_LIST_CREATED_DESC, 10, PAMPS_TASK_LIST("created_at DESC, id DESC")) \
-    X(TASK_LIST_CREATED_ASC, 10, PAMPS_TASK_LIST("created_at ASC, id ASC")) \
-    X(TASK_LIST_UPDATED_DESC, 10, PAMPS_TASK_LIST("updated_at DESC, id DESC")) \
-    X(TASK_LIST_UPDATED_ASC, 10, PAMPS_TASK_LIST("updated_at ASC, id ASC")) \
-    X(TASK_LIST_TITLE_DESC, 10, PAMPS_TASK_LIST("title DESC, id DESC")) \
-    X(TASK_LIST_TITLE_ASC, 10, PAMPS_TASK_LIST("title ASC, id ASC")) \
+    X(TASK_LIST_CREATED_DESC, 10, PAMPS_TASK_LIST("created_desc", "created_at DESC, id DESC")) \
+    X(TASK_LIST_CREATED_ASC, 10, PAMPS_TASK_LIST("created_asc", "created_at ASC, id ASC")) \
+    X(TASK_LIST_UPDATED_DESC, 10, PAMPS_TASK_LIST("updated_desc", "updated_at DESC, id DESC")) \
+    X(TASK_LIST_UPDATED_ASC, 10, PAMPS_TASK_LIST("updated_asc", "updated_at ASC, id ASC")) \
+    X(TASK_LIST_TITLE_DESC, 10, PAMPS_TASK_LIST("title_desc", "title DESC, id DESC")) \
+    X(TASK_LIST_TITLE_ASC, 10, PAMPS_TASK_LIST("title_asc", "title ASC, id ASC")) \
     X(USERS_LIST, 4, "SELECT " PAMPS_PUBLIC_USER_COLS " FROM users u" \
       " WHERE (%s = '' OR lower(u.username) LIKE %s ESCAPE '\\')" PAMPS_USER_PAGE("u.id")) \
     X(USERS_COUNT, 0, "SELECT n FROM totals WHERE name = 'users'") \

@@ -11,7 +11,7 @@
 #define P_TS "%s"
 #define P_BOOL "%s"
 #define P_LOCK ""
-#define P_ARM(cols, where, order) "SELECT " cols where " AND CAST(%s AS INTEGER) > 0"
+#define P_TASK_LIST(name, sql) sql
 const pamps_sql_statement pamps_sql[PAMPS_SQL_COUNT] = {
     PAMPS_STATEMENTS(PAMPS_SQL_ENTRY)
 };
@@ -19,14 +19,15 @@ const pamps_sql_statement pamps_sql[PAMPS_SQL_COUNT] = {
 #undef P_TS
 #undef P_BOOL
 #undef P_LOCK
-#undef P_ARM
+#undef P_TASK_LIST
 
 #define P_ID "CAST(%s AS BIGINT)"
 #define P_TS "CAST(%s AS TIMESTAMPTZ)"
 #define P_BOOL "CAST(%s AS BOOLEAN)"
 #define P_LOCK " FOR UPDATE"
-#define P_ARM(cols, where, order) \
-    "SELECT * FROM (SELECT " cols where " ORDER BY " order " LIMIT CAST(%s AS BIGINT)) AS arm"
+/* the function keeps the list's plan (sql/pgsql/009) */
+#define P_TASK_LIST(name, sql) \
+    "SELECT * FROM pamps_task_page_" name "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 const pamps_sql_statement pamps_sql_pgsql[PAMPS_SQL_COUNT] = {
     PAMPS_STATEMENTS(PAMPS_SQL_ENTRY)
 };
