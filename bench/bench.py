@@ -979,8 +979,9 @@ def run_backend(args, backend, sizes, module):
             memory = memory_check(args, server, seeder)
             log(memory)
             plans.append(memory)
+        # a child that died is only a notice (AH00052 ... exit signal)
         bad = [line for line in server.read_log().splitlines()
-               if re.search(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]", line)]
+               if re.search(r"\[[a-z_0-9]*:(warn|error|crit|alert|emerg)\]|exit signal", line)]
     finally:
         if server is not None:
             try:
@@ -1016,7 +1017,8 @@ def report(args, backend, started, module_id, rows, seeding, plans, bad):
             print("```\n%s\n```" % p)
     if bad:
         print()
-        print("httpd error log (warn or worse), %d lines; first 10:" % len(bad))
+        print("httpd error log (warn or worse, or a child that died), %d lines; first 10:"
+              % len(bad))
         for line in bad[:10]:
             print("    " + line)
     print()
