@@ -709,15 +709,13 @@ STATIC_RUNS = 3
 def static_yardstick(args, url, token, conns, first):
     """The median of STATIC_RUNS runs of the static file, first included,
     with every run's rate in "runs"."""
-    runs = [first]
-    for _ in range(STATIC_RUNS - 1):
-        runs.append(run_wrk(args, url, token, None, conns)[0])
-    rates = sorted(r["rps"] for r in runs)
-    median = dict(sorted(runs, key=lambda r: r["rps"])[len(runs) // 2])
-    median["other"] = first["other"]
-    median["runs"] = rates
+    runs = [first] + [run_wrk(args, url, token, None, conns)[0]
+                      for _ in range(STATIC_RUNS - 1)]
+    runs.sort(key=lambda r: r["rps"])
+    median = dict(runs[len(runs) // 2], other=first["other"],
+                  runs=[r["rps"] for r in runs])
     log("  static runs: %s req/s; the median is the yardstick"
-        % ", ".join("%.0f" % r for r in rates))
+        % ", ".join("%.0f" % r for r in median["runs"]))
     return median
 
 
