@@ -15,6 +15,7 @@
 #include "pamps_config.h"
 #include "pamps_db.h"
 #include "pamps_dberror.h"
+#include "pamps_group.h"
 #include "pamps_http.h"
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
@@ -406,7 +407,7 @@ static pamps_db_status classify(pamps_req *req, ap_dbd_t *db, int stmt, int rv)
         return PAMPS_DB_UNAVAILABLE;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, PAMPS_LOGNO(105)
-                  "%s failed: %s", pamps_sql[stmt].label, msg);
+                  "%s failed (%d): %s", pamps_sql[stmt].label, rv, msg);
     return PAMPS_DB_ERROR;
 }
 
@@ -487,71 +488,185 @@ static pamps_db_status call_fits(pamps_req *req, ap_dbd_t *db, int stmt, int nar
     return PAMPS_DB_UNAVAILABLE;
 }
 
-static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
-                                   int nargs, const char *const *args)
-{
-    ap_dbd_t *db = get_db(req);
-    apr_dbd_results_t *res = NULL;
+/* One statement of a request: a read, a write inside the request's
+ * transaction, or a write on its own (which SQLite may group, below). */
+typedef struct {
+    pamps_group_job link;       /* first: a pamps_group_job * is a db_call * */
+    pamps_req *req;
+    int stmt;
+    int nargs;
+    const char *const *args;
+    pamps_rows *out;            /* a SELECT or RETURNING's rows; NULL: no rows */
+    int nrows;                  /* else the rows it changed */
     pamps_db_status st;
-    int rv, locked;
+} db_call;
 
-    memset(out, 0, sizeof(*out));
-    if (!db) {
-        return PAMPS_DB_UNAVAILABLE;
-    }
-    if ((st = call_fits(req, db, stmt, nargs)) != PAMPS_DB_OK) {
-        return st;
+/* Runs call's statement on db once: the driver's answer. */
+static int run_statement(db_call *call, ap_dbd_t *db)
+{
+    apr_pool_t *p = call->req->r->pool;
+    apr_dbd_prepared_t *stmt = statement(call->req->r->server, db, call->stmt);
+    apr_dbd_results_t *res = NULL;
+    int rv;
+
+    if (!call->out) {
+        return apr_dbd_pquery(db->driver, p, db->handle, &call->nrows, stmt,
+                              call->nargs, (const char **)call->args);
     }
     /* random access (1): the whole result arrives inside pselect, so a
      * failure is reported here; in sequential mode pgsql reports it later
      * as a plain end of rows, and an error would pass for "no such row" */
-    /* an INSERT ... RETURNING is a write read back like a SELECT */
-    locked = !req->txn && pamps_sql_writes(pamps_sql[stmt].sql) && write_lock(req->r, db);
-    rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
-                         statement(req->r->server, db, stmt), 1, nargs, (const char **)args);
-    for (int attempt = 0; rv && run_again(req, db, stmt, rv, attempt); attempt++) {
-        rv = apr_dbd_pselect(db->driver, req->r->pool, db->handle, &res,
-                             statement(req->r->server, db, stmt), 1, nargs,
-                             (const char **)args);
+    rv = apr_dbd_pselect(db->driver, p, db->handle, &res, stmt, 1, call->nargs,
+                         (const char **)call->args);
+    if (rv == 0) {
+        pamps_dbd_read_rows(db->driver, p, res, call->out);
+    }
+    return rv;
+}
+
+/* A write of its own: outside a transaction, which holds the write mutex
+ * from BEGIN on. An INSERT ... RETURNING is a write read back like a SELECT. */
+static int writes_alone(const db_call *call)
+{
+    return !call->req->txn && (!call->out || pamps_sql_writes(pamps_sql[call->stmt].sql));
+}
+
+/* Runs call on db by itself: a write of its own under the write mutex, run
+ * again when that can help; sets call->st. */
+static void run_alone(db_call *call, ap_dbd_t *db)
+{
+    pamps_req *req = call->req;
+    int rv, locked;
+
+    if ((call->st = call_fits(req, db, call->stmt, call->nargs)) != PAMPS_DB_OK) {
+        return;
+    }
+    locked = writes_alone(call) && write_lock(req->r, db);
+    rv = run_statement(call, db);
+    for (int attempt = 0; rv && run_again(req, db, call->stmt, rv, attempt); attempt++) {
+        rv = run_statement(call, db);
     }
     write_unlock(&locked);
     if (rv) {
-        return classify(req, db, stmt, rv);
+        call->st = classify(req, db, call->stmt, rv);
+        return;
     }
-    pamps_dbd_read_rows(db->driver, req->r->pool, res, out);
     outage_ends(req->r);
-    return PAMPS_DB_OK;
+}
+
+static int run_sql(ap_dbd_t *db, const char *sql)
+{
+    int nrows;
+
+    return apr_dbd_query(db->driver, db->handle, &nrows, sql);
+}
+
+/* Group commit on SQLite: writes of their own that a child's requests
+ * bring while another of its writes runs wait, and then run together in one
+ * transaction, on the connection of the request that leads them. A commit
+ * writes each page it changed to the WAL once, however many rows changed it
+ * (SQLite alone: an insert cost 43 us by itself, 17 us in batches of 8),
+ * and the write mutex changes hands once per batch while the other writers
+ * sleep, where each write used to contend for it. POST /tasks at 64
+ * connections went from ~5,500 to ~10,500 req/s. A write inside a
+ * transaction (pamps_db_begin) runs as before. */
+static pamps_group *write_group;
+
+/* The group's runner: a batch in one transaction on the leader's db. If
+ * any part fails (a statement, BEGIN, COMMIT), the whole batch is rolled
+ * back and each write runs alone, so each gets the answer it would have
+ * had without the others. */
+static void run_batch(void *leader_db, pamps_group_job *first)
+{
+    ap_dbd_t *db = leader_db;
+    pamps_group_job *j;
+    int locked, failed, lost = 0, n = 1;
+
+    for (j = first->next; j; j = j->next) {
+        n++;
+    }
+    pamps_stats_write_batch(n);
+    if (n == 1) {
+        run_alone((db_call *)first, db);
+        return;
+    }
+    locked = write_lock(((db_call *)first)->req->r, db);
+    failed = run_sql(db, "BEGIN IMMEDIATE") != 0;
+    for (j = first; j && !failed; j = j->next) {
+        db_call *call = (db_call *)j;
+        int rv = statement(call->req->r->server, db, call->stmt) ? run_statement(call, db) : -1;
+
+        failed = rv != 0;
+        /* the sqlite3 driver's statements fail for good once the schema
+         * changed, and say why only now: ROLLBACK would leave the calls
+         * below none the wiser (see reprepared) */
+        lost = rv > 0 && error_class(db, db_error(db, rv)) == PAMPS_DBERR_STATEMENTS_LOST;
+    }
+    failed = failed || run_sql(db, "COMMIT") != 0;
+    if (failed) {
+        run_sql(db, "ROLLBACK");        /* fails, harmlessly, when SQLite did */
+    }
+    write_unlock(&locked);
+    if (lost) {
+        forget_statements(db);
+        set_up(((db_call *)first)->req->r->server, db);
+    }
+    for (j = first; j; j = j->next) {
+        db_call *call = (db_call *)j;
+
+        if (failed) {
+            run_alone(call, db);
+        }
+        else {
+            call->st = PAMPS_DB_OK;
+            outage_ends(call->req->r);
+        }
+    }
+}
+
+static pamps_db_status run_call(db_call *call)
+{
+    pamps_req *req = call->req;
+    ap_dbd_t *db = get_db(req);
+
+    if (call->out) {
+        memset(call->out, 0, sizeof(*call->out));
+    }
+    if (!db) {
+        return PAMPS_DB_UNAVAILABLE;
+    }
+    if ((call->st = call_fits(req, db, call->stmt, call->nargs)) != PAMPS_DB_OK) {
+        return call->st;
+    }
+    if (write_group && write_mutex && is_sqlite(db) && writes_alone(call)) {
+        pamps_stats_write_waiting(1);
+        pamps_group_run(write_group, &call->link, run_batch, db);
+        pamps_stats_write_waiting(-1);
+    }
+    else {
+        run_alone(call, db);
+    }
+    return call->st;
+}
+
+static pamps_db_status select_rows(pamps_req *req, int stmt, pamps_rows *out,
+                                   int nargs, const char *const *args)
+{
+    db_call call = { .req = req, .stmt = stmt, .nargs = nargs, .args = args, .out = out };
+
+    return run_call(&call);
 }
 
 static pamps_db_status exec_statement(pamps_req *req, int stmt, int *affected,
                                       int nargs, const char *const *args)
 {
-    ap_dbd_t *db = get_db(req);
-    pamps_db_status st;
-    int rv, nrows = 0, locked;
+    db_call call = { .req = req, .stmt = stmt, .nargs = nargs, .args = args };
+    pamps_db_status st = run_call(&call);
 
-    if (!db) {
-        return PAMPS_DB_UNAVAILABLE;
+    if (st == PAMPS_DB_OK && affected) {
+        *affected = call.nrows;
     }
-    if ((st = call_fits(req, db, stmt, nargs)) != PAMPS_DB_OK) {
-        return st;
-    }
-    locked = !req->txn && write_lock(req->r, db);
-    rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
-                        statement(req->r->server, db, stmt), nargs, (const char **)args);
-    for (int attempt = 0; rv && run_again(req, db, stmt, rv, attempt); attempt++) {
-        rv = apr_dbd_pquery(db->driver, req->r->pool, db->handle, &nrows,
-                            statement(req->r->server, db, stmt), nargs, (const char **)args);
-    }
-    write_unlock(&locked);
-    if (rv) {
-        return classify(req, db, stmt, rv);
-    }
-    if (affected) {
-        *affected = nrows;
-    }
-    outage_ends(req->r);
-    return PAMPS_DB_OK;
+    return st;
 }
 
 /* Rolls back the open transaction, if any; the write mutex is the caller's. */
@@ -760,6 +875,7 @@ void pamps_db_child_init(apr_pool_t *p, server_rec *s)
     ap_dbd_t *db;
     int rc = -1;
 
+    write_group = pamps_group_create(p);
     if (write_mutex) {
         apr_status_t rv = apr_global_mutex_child_init(
             &write_mutex, apr_global_mutex_lockfile(write_mutex), p);

@@ -22,6 +22,7 @@ typedef struct {
     group_counts group[MAX_GROUPS + 1];
     apr_uint64_t db_calls, db_time_us;
     apr_uint64_t db_held_now, db_held_total;
+    apr_uint64_t writes_waiting, write_batches, writes_batched;
     apr_uint64_t events[PAMPS_STAT_NEVENTS];
 } shared_counts;
 
@@ -56,6 +57,28 @@ void pamps_stats_db_time(pamps_req *req, apr_interval_time_t t)
     }
     add(&counts->db_calls, 1);
     add(&counts->db_time_us, (apr_uint64_t)t);
+}
+
+void pamps_stats_write_waiting(int delta)
+{
+    if (!counts) {
+        return;
+    }
+    if (delta > 0) {
+        add(&counts->writes_waiting, 1);
+    }
+    else {
+        __atomic_fetch_sub(&counts->writes_waiting, 1, __ATOMIC_RELAXED);
+    }
+}
+
+void pamps_stats_write_batch(int n)
+{
+    if (!counts) {
+        return;
+    }
+    add(&counts->write_batches, 1);
+    add(&counts->writes_batched, (apr_uint64_t)n);
 }
 
 static apr_status_t released(void *data)
@@ -193,6 +216,14 @@ static int status_section(request_rec *r, int flags)
                " held by requests now: %" APR_UINT64_T_FMT "</dt>\n",
                calls, calls ? (double)get(&counts->db_time_us) / (double)calls : 0.0,
                get(&counts->db_held_now));
+    ap_rprintf(r, (flags & AP_STATUS_SHORT) ? "Pamps SQLite write batches: %" APR_UINT64_T_FMT
+               "\nPamps SQLite writes batched: %" APR_UINT64_T_FMT
+               "\nPamps SQLite writes waiting: %" APR_UINT64_T_FMT "\n"
+               : "<dt>SQLite write batches (group commit): %" APR_UINT64_T_FMT ", of %"
+               APR_UINT64_T_FMT " writes in all; writes queued or running now: %"
+               APR_UINT64_T_FMT "</dt>\n",
+               get(&counts->write_batches), get(&counts->writes_batched),
+               get(&counts->writes_waiting));
     for (int i = 0; i < PAMPS_STAT_NEVENTS; i++) {
         ap_rprintf(r, (flags & AP_STATUS_SHORT) ? "Pamps %s: %" APR_UINT64_T_FMT "\n"
                    : "<dt>%s: %" APR_UINT64_T_FMT "</dt>\n", events[i],

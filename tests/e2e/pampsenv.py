@@ -123,6 +123,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+# mod_status's page, where the module's counters show (pamps_stats.c)
+STATUS_LOCATION = """
+LoadModule status_module /usr/lib/apache2/modules/mod_status.so
+<Location /server-status>
+    SetHandler server-status
+    Require all granted
+</Location>
+"""
+
+
+def status_values(srv):
+    """The module's lines of /server-status?auto (STATUS_LOCATION)."""
+    r = requests.get(srv.root + "/server-status?auto", timeout=10)
+    assert r.status_code == 200, r.text
+    return dict(line.split(": ", 1) for line in r.text.splitlines()
+                if line.startswith("Pamps "))
+
+
 def wait_until(predicate, timeout=15.0, what="condition"):
     """Polls predicate until true; readiness checks, never synchronisation."""
     deadline = time.monotonic() + timeout

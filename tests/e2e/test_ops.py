@@ -8,8 +8,8 @@ import re
 import pytest
 import requests
 
-from pampsenv import (BACKEND, TEST_DIRECTIVES, TOP, Client, HttpdServer, jwt_parts, jwt_sign, server_key,
-                      wait_until)
+from pampsenv import (BACKEND, STATUS_LOCATION, TEST_DIRECTIVES, TOP, Client, HttpdServer, jwt_parts,
+                      jwt_sign, server_key, status_values, wait_until)
 
 
 class AppendedServer(HttpdServer):
@@ -358,22 +358,10 @@ def test_health_degraded_when_the_schema_differs(started):
 
 # --- observability: mod_status section, notes for LogFormat ---
 
-STATUS = """
-LoadModule status_module /usr/lib/apache2/modules/mod_status.so
-<Location /server-status>
-    SetHandler server-status
-    Require all granted
-</Location>
+STATUS = STATUS_LOCATION + """
 LogFormat "%{pamps-route}n|%{pamps-db-us}n|%u|%D|%>s" pampsroute
 CustomLog "logs-route.log" pampsroute
 """
-
-
-def status_values(srv):
-    r = requests.get(srv.root + "/server-status?auto", timeout=10)
-    assert r.status_code == 200, r.text
-    return dict(line.split(": ", 1) for line in r.text.splitlines()
-                if line.startswith("Pamps "))
 
 
 def test_status_section_and_log_notes(started):
