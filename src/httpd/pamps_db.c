@@ -501,7 +501,8 @@ typedef struct {
     pamps_db_status st;
 } db_call;
 
-/* Runs call's statement on db once: the driver's answer. */
+/* Runs call's statement on db once: the driver's answer, or -1 when the
+ * statement cannot be prepared there (logged). */
 static int run_statement(db_call *call, ap_dbd_t *db)
 {
     apr_pool_t *p = call->req->r->pool;
@@ -509,6 +510,9 @@ static int run_statement(db_call *call, ap_dbd_t *db)
     apr_dbd_results_t *res = NULL;
     int rv;
 
+    if (!stmt) {
+        return -1;
+    }
     if (!call->out) {
         return apr_dbd_pquery(db->driver, p, db->handle, &call->nrows, stmt,
                               call->nargs, (const char **)call->args);
@@ -594,7 +598,7 @@ static void run_batch(void *leader_db, pamps_group_job *first)
     failed = run_sql(db, "BEGIN IMMEDIATE") != 0;
     for (j = first; j && !failed; j = j->next) {
         db_call *call = (db_call *)j;
-        int rv = statement(call->req->r->server, db, call->stmt) ? run_statement(call, db) : -1;
+        int rv = run_statement(call, db);
 
         failed = rv != 0;
         /* the sqlite3 driver's statements fail for good once the schema
