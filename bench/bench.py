@@ -56,6 +56,16 @@ MaxKeepAliveRequests 0
 </Location>
 """
 
+# PostgreSQL: each child opens its whole pool when it starts (README "Sizing,
+# timeouts and restarts"). With the dev config's DBDMin 1, a child whose
+# share of wrk's connections grew opened backends in the middle of a run,
+# and the requests that waited for them (up to 2 s on the 2-core machine)
+# were wrk's timeouts.
+PG_POOL = """
+DBDMin 32
+DBDKeep 32
+"""
+
 POST_EPOCH = 1767225600          # 2026-01-01T00:00:00Z; post number n is n seconds later
 BATCH = 50000                    # posts per INSERT
 BIG_BATCH = 100000               # followers or likes per INSERT (--full)
@@ -954,7 +964,8 @@ def run_backend(args, backend, sizes, module):
             log("postgres: private cluster in %s" % cluster.dir)
         else:
             params = None
-        server = HttpdServer(extra=BENCH_DIRECTIVES + args.extra, db_driver=backend,
+        pool = PG_POOL if backend == "pgsql" else ""
+        server = HttpdServer(extra=BENCH_DIRECTIVES + pool + args.extra, db_driver=backend,
                              db_params=params)
         server.start()
         log("httpd: %s (data in %s), MPM: %s" % (server.root, server.dir, mpm_summary(server)))
