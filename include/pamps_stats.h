@@ -25,6 +25,9 @@ void pamps_stats_db_time(pamps_req *req, apr_interval_time_t t);
 /* The request holds a pooled connection until it ends. */
 void pamps_stats_db_held(pamps_req *req);
 
+/* A request begins (+1) or ends (-1) waiting for a pooled connection. */
+void pamps_stats_db_awaited(int delta);
+
 /* SQLite's group commit (pamps_db.c): a write joins (+1) or leaves (-1)
  * the writes waiting for their batch; a batch of n writes ran. */
 void pamps_stats_write_waiting(int delta);

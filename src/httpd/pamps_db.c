@@ -20,6 +20,7 @@
 #include "pamps_migrate.h"
 #include "pamps_sql.h"
 #include "pamps_stats.h"
+#include "pamps_turn.h"
 #include "pamps_wal.h"
 
 #define SET_UP_MARK "pamps:set-up"    /* in db->prepared: setup_connection ran */
@@ -349,10 +350,39 @@ static apr_dbd_prepared_t *statement(server_rec *s, ap_dbd_t *db, int i)
     return apr_hash_get(db->prepared, pamps_sql[i].label, APR_HASH_KEY_STRING);
 }
 
+/* Per child: requests take their pooled connection in the order they
+ * came. mod_dbd's pool (apr_reslist) wakes a waiter in no order, and a
+ * request that was not waiting can take the freed connection first: with
+ * more requests in flight than DBDMax, some waited seconds (wrk timeouts
+ * on PostgreSQL at 256 connections). During an outage everyone tries at
+ * once, as before, since opening a connection may then take as long as
+ * the network lets it. */
+static pamps_turn *acquire_turn;
+
+static ap_dbd_t *acquire_in_turn(request_rec *r)
+{
+    int in_turn = acquire_turn && !apr_atomic_read32(&outage.active);
+    ap_dbd_t *db;
+
+    if (!dbd_acquire) {
+        return NULL;
+    }
+    pamps_stats_db_awaited(1);
+    if (in_turn) {
+        pamps_turn_take(acquire_turn, r->pool);
+    }
+    db = dbd_acquire(r);
+    if (in_turn) {
+        pamps_turn_pass(acquire_turn);
+    }
+    pamps_stats_db_awaited(-1);
+    return db;
+}
+
 static ap_dbd_t *get_db(pamps_req *req)
 {
     if (!req->db) {
-        ap_dbd_t *db = dbd_acquire ? dbd_acquire(req->r) : NULL;
+        ap_dbd_t *db = acquire_in_turn(req->r);
 
         if (!db) {
             if (outage_begins(req->r->server)) {
@@ -843,7 +873,7 @@ const char *pamps_db_cannot_serve(pamps_req *req)
 {
     /* a connection of its own from the pool, not get_db's: with a stale
      * schema the statements do not prepare, and that is what is asked */
-    ap_dbd_t *db = req->db ? req->db : dbd_acquire ? dbd_acquire(req->r) : NULL;
+    ap_dbd_t *db = req->db ? req->db : acquire_in_turn(req->r);
     pamps_migrate_result res;
     int rc;
 
@@ -880,6 +910,7 @@ void pamps_db_child_init(apr_pool_t *p, server_rec *s)
     int rc = -1;
 
     write_group = pamps_group_create(p);
+    acquire_turn = pamps_turn_create(p);
     if (write_mutex) {
         apr_status_t rv = apr_global_mutex_child_init(
             &write_mutex, apr_global_mutex_lockfile(write_mutex), p);

@@ -21,7 +21,7 @@ typedef struct {
 typedef struct {
     group_counts group[MAX_GROUPS + 1];
     apr_uint64_t db_calls, db_time_us;
-    apr_uint64_t db_held_now, db_held_total;
+    apr_uint64_t db_held_now, db_held_total, db_awaited;
     apr_uint64_t writes_waiting, write_batches, writes_batched;
     apr_uint64_t events[PAMPS_STAT_NEVENTS];
 } shared_counts;
@@ -59,17 +59,28 @@ void pamps_stats_db_time(pamps_req *req, apr_interval_time_t t)
     add(&counts->db_time_us, (apr_uint64_t)t);
 }
 
-void pamps_stats_write_waiting(int delta)
+/* A count of what goes on now, up or down by one; c NULL without counts. */
+static void gauge(apr_uint64_t *c, int delta)
 {
-    if (!counts) {
+    if (!c) {
         return;
     }
     if (delta > 0) {
-        add(&counts->writes_waiting, 1);
+        add(c, 1);
     }
     else {
-        __atomic_fetch_sub(&counts->writes_waiting, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_sub(c, 1, __ATOMIC_RELAXED);
     }
+}
+
+void pamps_stats_db_awaited(int delta)
+{
+    gauge(counts ? &counts->db_awaited : NULL, delta);
+}
+
+void pamps_stats_write_waiting(int delta)
+{
+    gauge(counts ? &counts->writes_waiting : NULL, delta);
 }
 
 void pamps_stats_write_batch(int n)
@@ -212,10 +223,12 @@ static int status_section(request_rec *r, int flags)
     }
     ap_rprintf(r, (flags & AP_STATUS_SHORT) ? "Pamps DB calls: %" APR_UINT64_T_FMT "\n"
                "Pamps DB mean us: %.0f\nPamps DB connections held: %" APR_UINT64_T_FMT "\n"
+               "Pamps DB connections awaited: %" APR_UINT64_T_FMT "\n"
                : "<dt>database calls: %" APR_UINT64_T_FMT ", mean %.0f us; connections"
-               " held by requests now: %" APR_UINT64_T_FMT "</dt>\n",
+               " held by requests now: %" APR_UINT64_T_FMT ", awaited by requests now: %"
+               APR_UINT64_T_FMT "</dt>\n",
                calls, calls ? (double)get(&counts->db_time_us) / (double)calls : 0.0,
-               get(&counts->db_held_now));
+               get(&counts->db_held_now), get(&counts->db_awaited));
     ap_rprintf(r, (flags & AP_STATUS_SHORT) ? "Pamps SQLite write batches: %" APR_UINT64_T_FMT
                "\nPamps SQLite writes batched: %" APR_UINT64_T_FMT
                "\nPamps SQLite writes waiting: %" APR_UINT64_T_FMT "\n"
