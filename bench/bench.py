@@ -427,6 +427,7 @@ class Seeder:
         self.big = big           # (tasks, followers, likes) of the --full sets, or None
         self.busy = self.celeb = self.hot = None
         self.bench = None
+        self.writer = None       # whose tasks POST /tasks adds (not the bench user's 200)
         self.ulo = self.nall = None
         self.posts = 0           # posts seeded so far (all posts are seeded ones)
 
@@ -460,6 +461,7 @@ class Seeder:
             " (API), %d tasks (SQL) in %.1f s"
             % (self.bench.username, self.bench.id, self.nusers, self.nfollow, self.ntasks,
                self.sql_tasks, time.monotonic() - t0))
+        self.writer = new_user(self.server)
         if self.big:
             self.seed_big(*self.big)
         self.check_counters()
@@ -690,14 +692,14 @@ def endpoints(server, seeder):
              None, 200, me),
         ]
     rows += [
-        ("POST /tasks", b + "/tasks", TASK_BODY, 201, me),
+        ("POST /tasks", b + "/tasks", TASK_BODY, 201, seeder.writer),
         ("POST /posts", b + "/posts", POST_BODY, 201, me),
     ]
     return rows
 
 
 def bench_size(args, server, seeder, size, cluster=None):
-    for who in (seeder.bench, seeder.busy):   # fresh access tokens for this size
+    for who in (seeder.bench, seeder.busy, seeder.writer):   # fresh tokens for this size
         if who is not None:
             who.login()
     roots = [read_pid(os.path.join(server.dir, "httpd.pid"))]
