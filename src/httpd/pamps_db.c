@@ -10,6 +10,7 @@
 #include "apr_strings.h"
 #include "http_core.h"
 #include "http_protocol.h"
+#include "http_request.h"
 #include "util_mutex.h"
 
 #include "pamps_config.h"
@@ -356,12 +357,14 @@ static apr_dbd_prepared_t *statement(server_rec *s, ap_dbd_t *db, int i)
  * more requests in flight than DBDMax, some waited seconds (wrk timeouts
  * on PostgreSQL at 256 connections). During an outage everyone tries at
  * once, as before, since opening a connection may then take as long as
- * the network lets it. */
+ * the network lets it. A subrequest or internal redirect does not line
+ * up: mod_dbd hands it the connection of its initial request, which may
+ * hold it already, and lining up for it could then wait for itself. */
 static pamps_turn *acquire_turn;
 
 static ap_dbd_t *acquire_in_turn(request_rec *r)
 {
-    int in_turn = acquire_turn && !apr_atomic_read32(&outage.active);
+    int in_turn = acquire_turn && ap_is_initial_req(r) && !apr_atomic_read32(&outage.active);
     ap_dbd_t *db;
 
     if (!dbd_acquire) {
