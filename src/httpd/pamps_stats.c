@@ -95,9 +95,7 @@ void pamps_stats_write_batch(int n)
 static apr_status_t released(void *data)
 {
     (void)data;
-    if (counts) {
-        __atomic_fetch_sub(&counts->db_held_now, 1, __ATOMIC_RELAXED);
-    }
+    gauge(counts ? &counts->db_held_now : NULL, -1);
     return APR_SUCCESS;
 }
 

@@ -7,7 +7,9 @@ seconds (wrk timeouts on PostgreSQL at 256 connections).
 One child with one connection: a first request holds it (its token check
 took it, and httpd waits for its body), the others line up one by one, as
 the status page shows, and then run in that order: the ids of the tasks
-they create say so."""
+they create say so. (glibc wakes pure waiters in order too: what the line
+adds, that a newcomer never goes first, needs load to show and is checked
+by tests/unit/test_turn.c.)"""
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
