@@ -37,7 +37,7 @@ if ! LD_PRELOAD=$preload /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -t >
     exit 1
 fi
 echo "PAMPS_DB='$spec'"
-echo "mod_pamps on http://127.0.0.1:$port/api/v1 (errors: $data/error.log; Ctrl-C stops)"
+rm -f "$data/httpd.pid"
 
 # httpd runs in the foreground as a child, in a session of its own: Ctrl-C
 # reaches this script only, which asks httpd for a graceful stop (SIGWINCH;
@@ -48,6 +48,14 @@ echo "mod_pamps on http://127.0.0.1:$port/api/v1 (errors: $data/error.log; Ctrl-
 LD_PRELOAD=$preload setsid /usr/sbin/apache2 -d "$data" -f "$data/httpd.conf" -D FOREGROUND &
 httpd=$!
 trap 'kill -WINCH $httpd 2>/dev/null || true' INT TERM HUP
+# httpd writes its pid file once its ports are open: from the line below on,
+# a request is answered
+while [ ! -s "$data/httpd.pid" ] && kill -0 $httpd 2>/dev/null; do
+    sleep 0.1
+done
+if kill -0 $httpd 2>/dev/null; then
+    echo "mod_pamps on http://127.0.0.1:$port/api/v1 (errors: $data/error.log; Ctrl-C stops)"
+fi
 wait $httpd || true
 wait $httpd 2>/dev/null || true
 stop_db

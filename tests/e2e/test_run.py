@@ -1,5 +1,6 @@
 """`make run`'s script: it serves the API on the given port with a fresh
-database, prints the PAMPS_DB line, and Ctrl-C leaves nothing running."""
+database, prints the PAMPS_DB line, says where it serves once it does, and
+Ctrl-C leaves nothing running."""
 import os
 import re
 import signal
@@ -10,7 +11,7 @@ import pytest
 import requests
 
 from pampsenv import (BACKEND, CRASH_LOG_LINE, MODULE, TOP, free_port, httpd_env,
-                      report_texts, sanitizer_reports, wait_until)
+                      report_texts, sanitizer_reports)
 
 
 def _up(url):
@@ -47,8 +48,14 @@ def test_run_serves_and_ctrl_c_stops_everything(db):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True, preexec_fn=_default_sigint,
                             env=httpd_env(data, preload_var="HTTPD_PRELOAD"))
+    seen = []
     try:
-        wait_until(lambda: _up(health), timeout=60, what="make run's httpd")
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("mod_pamps on "):
+                break
+        # the line promises a server that answers, not one still starting
+        assert _up(health), "".join(seen)
         r = requests.post("http://127.0.0.1:%d/api/v1/auth/register" % port,
                           json={"username": "runner", "email": "runner@example.com",
                                 "password": "password123"}, timeout=30)
@@ -56,7 +63,7 @@ def test_run_serves_and_ctrl_c_stops_everything(db):
         assert os.path.exists(os.path.join(data, "jwt.key"))
     finally:
         os.killpg(proc.pid, signal.SIGINT)      # what Ctrl-C sends
-        output, _ = proc.communicate(timeout=60)
+        output = "".join(seen) + proc.communicate(timeout=60)[0]
     assert re.search(r"^PAMPS_DB='%s:" % db, output, re.M), output
     assert "http://127.0.0.1:%d/api/v1" % port in output
     assert _down(health)
