@@ -427,7 +427,7 @@ class Seeder:
         self.big = big           # (tasks, followers, likes) of the --full sets, or None
         self.busy = self.celeb = self.hot = None
         self.bench = None
-        self.writer = None       # whose tasks POST /tasks adds (not the bench user's 200)
+        self.writer = None       # who POST /tasks and POST /posts write as (not the bench user)
         self.ulo = self.nall = None
         self.posts = 0           # posts seeded so far (all posts are seeded ones)
 
@@ -693,7 +693,7 @@ def endpoints(server, seeder):
         ]
     rows += [
         ("POST /tasks", b + "/tasks", TASK_BODY, 201, seeder.writer),
-        ("POST /posts", b + "/posts", POST_BODY, 201, me),
+        ("POST /posts", b + "/posts", POST_BODY, 201, seeder.writer),
     ]
     return rows
 
