@@ -718,14 +718,17 @@ def bench_size(args, server, seeder, size, cluster=None):
 STATIC_RUNS = 3
 
 
+def median_run(runs, other):
+    """The run of median rate, with the first run's other CPU and every
+    run's rate, lowest first, in "runs"."""
+    runs = sorted(runs, key=lambda r: r["rps"])
+    return dict(runs[len(runs) // 2], other=other, runs=[r["rps"] for r in runs])
+
+
 def static_yardstick(args, url, token, conns, first):
-    """The median of STATIC_RUNS runs of the static file, first included,
-    with every run's rate in "runs"."""
-    runs = [first] + [run_wrk(args, url, token, None, conns)[0]
-                      for _ in range(STATIC_RUNS - 1)]
-    runs.sort(key=lambda r: r["rps"])
-    median = dict(runs[len(runs) // 2], other=first["other"],
-                  runs=[r["rps"] for r in runs])
+    """The median of STATIC_RUNS runs of the static file, first included."""
+    median = median_run([first] + [run_wrk(args, url, token, None, conns)[0]
+                                   for _ in range(STATIC_RUNS - 1)], first["other"])
     log("  static runs: %s req/s; the median is the yardstick"
         % ", ".join("%.0f" % r for r in median["runs"]))
     return median
@@ -747,9 +750,7 @@ def median_of_pair(args, conns, pair, static_rps):
         for (url, token, _), mine in zip(pair, runs):
             mine.append(run_wrk(args, url, token, None, conns)[0])
     for (_, _, res), mine in zip(pair, runs):
-        mine.sort(key=lambda r: r["rps"])
-        res.update(dict(mine[len(mine) // 2], other=res["other"],
-                        runs=[r["rps"] for r in mine]))
+        res.update(median_run(mine, res["other"]))
         res["ratio"] = res["rps"] / static_rps if static_rps else float("nan")
     log("  GET /tasks, alternated: %s req/s (200 tasks), %s (the big user); medians %.0f"
         " and %.0f, %.2fx" % (", ".join("%.0f" % r for r in pair[0][2]["runs"]),

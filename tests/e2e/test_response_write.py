@@ -110,3 +110,16 @@ def test_no_content_is_flushed_too(dumped):
     assert body == b""
     assert_flushed_after_response(before_look)
     assert me.get("/tasks/%d" % task).status_code == 404
+
+
+def test_large_response_is_left_to_httpd(dumped):
+    # 8 KB and more: a flush would be a blocking write that holds the worker
+    # on a slow client; httpd writes such a response on its own
+    me = new_user(dumped)
+    for i in range(40):
+        assert me.post("/tasks", json={"title": "%03d" % i + "t" * 190}).status_code == 201
+    head, body, before_look = connection_log(dumped, request("GET", "/tasks?limit=40",
+                                                             me.access))
+    assert head.startswith("HTTP/1.1 200 "), head
+    assert len(body) >= 8192
+    assert not any("(metadata-FLUSH)" in line for line in before_look), "\n".join(before_look)
